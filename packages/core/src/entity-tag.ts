@@ -1,0 +1,141 @@
+/**
+ * Entity tags (RFC 9110 §8.8.3) and the `If-Match` / `If-None-Match` field syntax
+ * (`"*" / #entity-tag`, §13.1.1-2).
+ *
+ * Parsing is a single left-to-right scan with no regular expression, bounded by
+ * `ParseLimits`: a hostile header costs at most `maxLength` steps and never throws.
+ */
+
+/** An entity tag: `"xyz"` is `{ weak: false, opaque: 'xyz' }`, `W/"xyz"` is weak. */
+export interface EntityTag {
+  readonly weak: boolean;
+  /** The characters between the double quotes. */
+  readonly opaque: string;
+}
+
+/** A parsed `If-Match` or `If-None-Match` field value. */
+export type EntityTagList =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'tags'; readonly tags: readonly EntityTag[] }
+  /** Not valid syntax, or over the limits. Such a field never matches any tag. */
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Bounds applied to untrusted header values. */
+export interface ParseLimits {
+  /** Longest field value accepted, in characters (default 8192). */
+  readonly maxLength: number;
+  /** Most entity tags accepted in one list (default 64). */
+  readonly maxTags: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxLength: 8192, maxTags: 64 };
+
+const DQUOTE = 0x22;
+const COMMA = 0x2c;
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** etagc = %x21 / %x23-7E / obs-text */
+function isEtagChar(code: number): boolean {
+  return code === 0x21 || (code >= 0x23 && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
+}
+
+/** Creates a strong entity tag, checking that `opaque` holds only characters a tag may carry. */
+export function strongTag(opaque: string): EntityTag {
+  return checkedTag(false, opaque);
+}
+
+/** Creates a weak entity tag (`W/"…"`). */
+export function weakTag(opaque: string): EntityTag {
+  return checkedTag(true, opaque);
+}
+
+function checkedTag(weak: boolean, opaque: string): EntityTag {
+  for (let i = 0; i < opaque.length; i++) {
+    if (!isEtagChar(opaque.charCodeAt(i))) {
+      throw new TypeError(`invalid character in entity tag at position ${i}`);
+    }
+  }
+  return { weak, opaque };
+}
+
+/** Formats a tag for an `ETag` header: `"xyz"` or `W/"xyz"`. */
+export function formatEntityTag(tag: EntityTag): string {
+  return tag.weak ? `W/"${tag.opaque}"` : `"${tag.opaque}"`;
+}
+
+/**
+ * Parses a single entity tag, as found in an `ETag` header. Returns `undefined` when the
+ * value is not exactly one valid tag.
+ */
+export function parseEntityTag(
+  value: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): EntityTag | undefined {
+  const list = parseEntityTagList(value, { ...limits, maxTags: 1 });
+  return list.kind === 'tags' && list.tags.length === 1 ? list.tags[0] : undefined;
+}
+
+/**
+ * Parses an `If-Match` / `If-None-Match` field value. Several header lines must be joined
+ * with ", " first (RFC 9110 §5.3). Empty list elements are ignored, as §5.6.1 requires.
+ */
+export function parseEntityTagList(
+  value: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): EntityTagList {
+  if (value.length > limits.maxLength) {
+    return { kind: 'invalid', reason: `longer than ${limits.maxLength} characters` };
+  }
+  let start = 0;
+  let end = value.length;
+  while (start < end && isWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(value.charCodeAt(end - 1))) end--;
+  if (start === end) return { kind: 'invalid', reason: 'empty field value' };
+  if (end - start === 1 && value.charCodeAt(start) === 0x2a) return { kind: 'any' };
+
+  const tags: EntityTag[] = [];
+  let i = start;
+  while (i < end) {
+    const code = value.charCodeAt(i);
+    if (isWhitespace(code) || code === COMMA) {
+      i++;
+      continue;
+    }
+    let weak = false;
+    if (code === 0x57 /* W */) {
+      if (value.charCodeAt(i + 1) !== 0x2f /* / */) return invalidAt(i);
+      weak = true;
+      i += 2;
+    }
+    if (value.charCodeAt(i) !== DQUOTE) return invalidAt(i);
+    const opaqueStart = ++i;
+    while (i < end && isEtagChar(value.charCodeAt(i))) i++;
+    if (i >= end || value.charCodeAt(i) !== DQUOTE) return invalidAt(i);
+    if (tags.length === limits.maxTags) {
+      return { kind: 'invalid', reason: `more than ${limits.maxTags} entity tags` };
+    }
+    tags.push({ weak, opaque: value.slice(opaqueStart, i) });
+    i++;
+    // After a tag only whitespace, then a comma or the end, may follow.
+    while (i < end && isWhitespace(value.charCodeAt(i))) i++;
+    if (i < end && value.charCodeAt(i) !== COMMA) return invalidAt(i);
+  }
+  return { kind: 'tags', tags };
+}
+
+function invalidAt(position: number): EntityTagList {
+  return { kind: 'invalid', reason: `malformed entity tag at position ${position}` };
+}
+
+/** Strong comparison (§8.8.3.2): both tags strong and their opaque parts equal. */
+export function strongMatch(a: EntityTag, b: EntityTag): boolean {
+  return !a.weak && !b.weak && a.opaque === b.opaque;
+}
+
+/** Weak comparison (§8.8.3.2): opaque parts equal, weakness ignored. */
+export function weakMatch(a: EntityTag, b: EntityTag): boolean {
+  return a.opaque === b.opaque;
+}

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests import the packages' sources, so `pnpm test` needs no build first.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@ifmatch/core': source('core'),
+      '@ifmatch/contract': source('contract'),
+      '@ifmatch/sqlite': source('sqlite'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
