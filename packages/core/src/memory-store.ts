@@ -13,11 +13,17 @@ import {
   satisfiesStorageCondition,
 } from './store.js';
 
-export type MemoryStoreOptions = StoreOptions;
+export interface MemoryStoreOptions<K, T> extends StoreOptions {
+  /**
+   * The map that holds the records, keyed by `canonicalJson(key)`; pass your own to look
+   * at what is stored (tests do). Default: a new map.
+   */
+  readonly records?: Map<string, RawRecord<K, T>>;
+}
 
 /** A store kept in a `Map`. Values are copied as JSON on the way in and out, like a database. */
-export function createMemoryStore<K = string, T = unknown>(options: MemoryStoreOptions = {}): Store<K, T> {
-  const records = new Map<string, RawRecord<K, T>>();
+export function createMemoryStore<K = string, T = unknown>(options: MemoryStoreOptions<K, T> = {}): Store<K, T> {
+  const records = options.records ?? new Map<string, RawRecord<K, T>>();
   const copy = (record: RawRecord<K, T>): RawRecord<K, T> => ({ ...record, value: JSON.parse(JSON.stringify(record.value)) });
   const id = (key: K) => canonicalJson(key);
 

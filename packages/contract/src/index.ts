@@ -1,0 +1,48 @@
+/**
+ * `describeStoreContract` registers the whole ifmatch contract for one `Store`
+ * implementation. An adapter is done when it passes.
+ */
+import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeConcurrency } from './concurrency.js';
+import { newKey } from './fixtures.js';
+import { describeSemantics } from './semantics.js';
+import { describeStrategy } from './strategies.js';
+import type { StoreContractOptions } from './subject.js';
+
+export type { ContractDocument, ContractSubject, PersistedRecord, StoreContractOptions } from './subject.js';
+
+const STRATEGIES: readonly StrategyName[] = ['version', 'timestamp', 'hash'];
+
+/**
+ * Registers every contract test. The only way to skip tests is a capability: a strategy
+ * missing from `options.capabilities.strategies` skips that strategy's tests, and the
+ * suite then checks that choosing it fails with `NOT_SUPPORTED`.
+ */
+export function describeStoreContract(options: StoreContractOptions): void {
+  describe(`${options.name}: ifmatch store contract`, () => {
+    if (options.teardown) afterAll(options.teardown);
+
+    it('declares the capabilities it was registered with', async () => {
+      const subject = await options.createStore({});
+      expect(subject.store.capabilities).toEqual(options.capabilities);
+      expect(await subject.store.delete(newKey(), UNCONDITIONAL)).toEqual({ ok: false, reason: 'not-found' });
+    });
+
+    for (const strategy of STRATEGIES) {
+      if (!options.capabilities.strategies.includes(strategy)) {
+        it(`refuses the ${strategy} strategy with NOT_SUPPORTED`, async () => {
+          await expect(Promise.resolve().then(() => options.createStore({ strategy }))).rejects.toMatchObject({
+            code: 'NOT_SUPPORTED',
+          });
+        });
+        continue;
+      }
+      describe(`${strategy} strategy`, () => {
+        describe('semantics', () => describeSemantics(options, { strategy }));
+        describe('tags', () => describeStrategy(options, { strategy }));
+        describe('concurrency', () => describeConcurrency(options, { strategy }));
+      });
+    }
+  });
+}
