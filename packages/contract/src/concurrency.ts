@@ -41,7 +41,12 @@ export function describeConcurrency(options: StoreContractOptions, storeOptions:
       Array.from({ length: incrementers }, async () => {
         for (let i = 0; i < increments; i++) {
           expectOk(
-            await subject.store.update(key, (current) => ({ ...current, count: current.count + 1 }), UNCONDITIONAL, retry),
+            await subject.store.update(
+              key,
+              (current) => ({ ...current, count: current.count + 1 }),
+              UNCONDITIONAL,
+              retry,
+            ),
           );
         }
       }),

@@ -3,7 +3,7 @@
  * gives equal tags (hash), and modification times strictly increase.
  */
 import { type StoreOptions, UNCONDITIONAL } from '@ifmatch/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
 import { expectConflict, expectOk } from './semantics.js';
 import type { ContractSubject, StoreContractOptions } from './subject.js';

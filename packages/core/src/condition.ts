@@ -27,4 +27,3 @@ export interface WriteCondition {
 
 /** The write happens whatever the record's state: last one wins. */
 export const UNCONDITIONAL: WriteCondition = Object.freeze({});
-

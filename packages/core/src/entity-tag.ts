@@ -70,10 +70,7 @@ export function formatEntityTag(tag: EntityTag): string {
  * Parses a single entity tag, as found in an `ETag` header. Returns `undefined` when the
  * value is not exactly one valid tag.
  */
-export function parseEntityTag(
-  value: string,
-  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
-): EntityTag | undefined {
+export function parseEntityTag(value: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): EntityTag | undefined {
   const list = parseEntityTagList(value, { ...limits, maxTags: 1 });
   return list.kind === 'tags' && list.tags.length === 1 ? list.tags[0] : undefined;
 }
@@ -82,10 +79,7 @@ export function parseEntityTag(
  * Parses an `If-Match` / `If-None-Match` field value. Several header lines must be joined
  * with ", " first (RFC 9110 §5.3). Empty list elements are ignored, as §5.6.1 requires.
  */
-export function parseEntityTagList(
-  value: string,
-  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
-): EntityTagList {
+export function parseEntityTagList(value: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): EntityTagList {
   if (value.length > limits.maxLength) {
     return { kind: 'invalid', reason: `longer than ${limits.maxLength} characters` };
   }

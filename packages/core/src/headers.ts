@@ -14,9 +14,7 @@ export function readHeader(source: HeaderSource, name: string): string | undefin
   if (typeof source.get === 'function') {
     return (source as { get(name: string): string | null }).get(name) ?? undefined;
   }
-  const value = (source as Readonly<Record<string, string | readonly string[] | undefined>>)[
-    name.toLowerCase()
-  ];
+  const value = (source as Readonly<Record<string, string | readonly string[] | undefined>>)[name.toLowerCase()];
   if (value === undefined) return undefined;
   return typeof value === 'string' ? value : value.join(', ');
 }

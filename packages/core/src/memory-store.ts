@@ -24,7 +24,10 @@ export interface MemoryStoreOptions<K, T> extends StoreOptions {
 /** A store kept in a `Map`. Values are copied as JSON on the way in and out, like a database. */
 export function createMemoryStore<K = string, T = unknown>(options: MemoryStoreOptions<K, T> = {}): Store<K, T> {
   const records = options.records ?? new Map<string, RawRecord<K, T>>();
-  const copy = (record: RawRecord<K, T>): RawRecord<K, T> => ({ ...record, value: JSON.parse(JSON.stringify(record.value)) });
+  const copy = (record: RawRecord<K, T>): RawRecord<K, T> => ({
+    ...record,
+    value: JSON.parse(JSON.stringify(record.value)),
+  });
   const id = (key: K) => canonicalJson(key);
 
   const driver: StoreDriver<K, T> = {

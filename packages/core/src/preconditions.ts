@@ -225,7 +225,8 @@ export function preconditionsToWriteCondition(
   if (pre.ifNoneMatch !== undefined) {
     if (pre.ifNoneMatch.kind === 'invalid') etagIn = NEVER;
     else if (pre.ifNoneMatch.kind === 'tags') etagNotIn = pre.ifNoneMatch.tags;
-    else if (exists === true || etagIn !== undefined) etagIn = NEVER; // must exist and be absent
+    else if (exists === true || etagIn !== undefined)
+      etagIn = NEVER; // must exist and be absent
     else exists = false;
   }
 

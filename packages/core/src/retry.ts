@@ -14,8 +14,9 @@ export interface RetryOptions {
 
 const DEFAULTS = { attempts: 10, baseDelayMs: 5, maxDelayMs: 500 };
 
-export function resolveRetryOptions(options: RetryOptions = {}): Required<Omit<RetryOptions, 'signal'>> &
-  Pick<RetryOptions, 'signal'> {
+export function resolveRetryOptions(
+  options: RetryOptions = {},
+): Required<Omit<RetryOptions, 'signal'>> & Pick<RetryOptions, 'signal'> {
   const resolved = { ...DEFAULTS, ...options };
   if (!Number.isInteger(resolved.attempts) || resolved.attempts < 1) {
     throw new TypeError('attempts must be a whole number ≥ 1');

@@ -170,10 +170,7 @@ const MAX_CONDITION_TAGS = 256;
  * Evaluates a storage condition on a raw record: the reference semantics drivers compile
  * into their own query language, and what in-memory drivers use directly.
  */
-export function satisfiesStorageCondition(
-  condition: StorageCondition,
-  record: RecordMeta | undefined,
-): boolean {
+export function satisfiesStorageCondition(condition: StorageCondition, record: RecordMeta | undefined): boolean {
   if (record === undefined) return condition.exists !== true && condition.in === undefined;
   if (condition.exists === false) return false;
   const token = record[condition.field] ?? null;
@@ -228,7 +225,9 @@ export function toStorageCondition(condition: WriteCondition, strategy: EtagStra
 /** Builds a `Store` on a driver. Adapters call this; users call the adapter's factory. */
 export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptions = {}): Store<K, T> {
   const strategy =
-    typeof options.strategy === 'object' ? options.strategy : strategyByName(options.strategy ?? 'version', options.hash);
+    typeof options.strategy === 'object'
+      ? options.strategy
+      : strategyByName(options.strategy ?? 'version', options.hash);
   if (!driver.capabilities.strategies.includes(strategy.name)) {
     throw new IfMatchError('NOT_SUPPORTED', `this store does not support the ${strategy.name} strategy`);
   }
