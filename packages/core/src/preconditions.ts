@@ -145,6 +145,10 @@ function toSeconds(time: number): number {
  * only for GET/HEAD). `method` is upper case. If-Range is not evaluated: it only concerns
  * range requests.
  *
+ * Call it only when the request would otherwise succeed (§13.2.1): a GET, PATCH or DELETE
+ * of a missing resource is a 404 whatever its preconditions; a PUT that would create it is
+ * not, so there `If-Match` makes it a 412.
+ *
  * On a write, run it for an early answer if you like, but let the store decide: the write
  * itself must carry `preconditionsToWriteCondition(...)` into the database.
  */

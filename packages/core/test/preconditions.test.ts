@@ -40,8 +40,10 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
       expect(decide('PUT', { 'if-match': '*' })).toBe('proceed');
       expect(decide('PUT', { 'if-match': '*' }, absent)).toBe('precondition-failed');
     });
-    it('fails for a missing resource, even before a 404', () => {
-      expect(decide('GET', { 'if-match': '"v2"' }, absent)).toBe('precondition-failed');
+    // §13.2.1: the caller answers 404 first when that is what the request gets without
+    // preconditions (a GET of a missing resource); for a PUT that would create, it is a 412.
+    it('fails for a missing resource', () => {
+      expect(decide('PUT', { 'if-match': '"v2"' }, absent)).toBe('precondition-failed');
     });
     it('fails when malformed (it matches nothing)', () => {
       expect(decide('PUT', { 'if-match': 'v2' })).toBe('precondition-failed');
