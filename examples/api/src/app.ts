@@ -12,7 +12,6 @@ import {
   IfMatchError,
   type PreconditionPolicy,
   preconditionsToWriteCondition,
-  readPreconditions,
   type Store,
   type StoredRecord,
   type WriteOutcome,
@@ -118,7 +117,7 @@ export function createOrdersApi(options: OrdersApiOptions) {
   /** The write condition for this request, or the 428/400 the policy demands. */
   function writeCondition(req: IncomingMessage) {
     const method = req.method ?? 'GET';
-    const result = preconditionsToWriteCondition(method, readPreconditions(req.headers), POLICY);
+    const result = preconditionsToWriteCondition(method, req.headers, POLICY);
     if (result.outcome === 'condition') return result.condition;
     if (result.outcome === 'precondition-required') {
       throw new HttpProblem(
@@ -179,7 +178,7 @@ export function createOrdersApi(options: OrdersApiOptions) {
         const record = await store.get(id);
         // §13.2.1: a missing order is a 404 whatever the preconditions say.
         if (record === undefined) throw new HttpProblem(404, 'Not Found', `no order ${id}`);
-        const decision = evaluatePreconditions(method, readPreconditions(req.headers), {
+        const decision = evaluatePreconditions(method, req.headers, {
           exists: true,
           etag: record.etag,
           lastModified: record.lastModified,

@@ -76,21 +76,32 @@ export function parseEntityTag(value: string, limits: ParseLimits = DEFAULT_PARS
 }
 
 /**
- * Parses an `If-Match` / `If-None-Match` field value. Several header lines must be joined
- * with ", " first (RFC 9110 §5.3). Empty list elements are ignored, as §5.6.1 requires.
+ * Where `scanEntityTagList` leaves the tags it found: per tag, its weakness (0/1) and the
+ * bounds of its opaque part. Reused by every call (JavaScript runs one at a time), so
+ * matching a header against a tag allocates nothing.
  */
-export function parseEntityTagList(value: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): EntityTagList {
-  if (value.length > limits.maxLength) {
-    return { kind: 'invalid', reason: `longer than ${limits.maxLength} characters` };
-  }
+let found = new Int32Array(3 * DEFAULT_PARSE_LIMITS.maxTags);
+/** Why the last scan found the value invalid. */
+let invalidReason = '';
+const SCAN_ANY = -1;
+const SCAN_INVALID = -2;
+
+/**
+ * Scans an `If-Match` / `If-None-Match` field value once, left to right, without
+ * backtracking. Returns the number of tags (left in `found`), `SCAN_ANY` for `*`, or
+ * `SCAN_INVALID` (reason in `invalidReason`). Empty list elements are ignored (§5.6.1).
+ */
+function scanEntityTagList(value: string, limits: ParseLimits): number {
+  if (value.length > limits.maxLength) return invalid(`longer than ${limits.maxLength} characters`);
   let start = 0;
   let end = value.length;
   while (start < end && isWhitespace(value.charCodeAt(start))) start++;
   while (end > start && isWhitespace(value.charCodeAt(end - 1))) end--;
-  if (start === end) return { kind: 'invalid', reason: 'empty field value' };
-  if (end - start === 1 && value.charCodeAt(start) === 0x2a) return { kind: 'any' };
+  if (start === end) return invalid('empty field value');
+  if (end - start === 1 && value.charCodeAt(start) === 0x2a) return SCAN_ANY;
+  if (found.length < 3 * limits.maxTags) found = new Int32Array(3 * limits.maxTags);
 
-  const tags: EntityTag[] = [];
+  let count = 0;
   let i = start;
   while (i < end) {
     const code = value.charCodeAt(i);
@@ -98,30 +109,75 @@ export function parseEntityTagList(value: string, limits: ParseLimits = DEFAULT_
       i++;
       continue;
     }
-    let weak = false;
+    let weak = 0;
     if (code === 0x57 /* W */) {
       if (value.charCodeAt(i + 1) !== 0x2f /* / */) return invalidAt(i);
-      weak = true;
+      weak = 1;
       i += 2;
     }
     if (value.charCodeAt(i) !== DQUOTE) return invalidAt(i);
     const opaqueStart = ++i;
     while (i < end && isEtagChar(value.charCodeAt(i))) i++;
     if (i >= end || value.charCodeAt(i) !== DQUOTE) return invalidAt(i);
-    if (tags.length === limits.maxTags) {
-      return { kind: 'invalid', reason: `more than ${limits.maxTags} entity tags` };
-    }
-    tags.push({ weak, opaque: value.slice(opaqueStart, i) });
+    if (count === limits.maxTags) return invalid(`more than ${limits.maxTags} entity tags`);
+    found[3 * count] = weak;
+    found[3 * count + 1] = opaqueStart;
+    found[3 * count + 2] = i;
+    count++;
     i++;
     // After a tag only whitespace, then a comma or the end, may follow.
     while (i < end && isWhitespace(value.charCodeAt(i))) i++;
     if (i < end && value.charCodeAt(i) !== COMMA) return invalidAt(i);
   }
+  return count;
+}
+
+function invalid(reason: string): number {
+  invalidReason = reason;
+  return SCAN_INVALID;
+}
+
+function invalidAt(position: number): number {
+  return invalid(`malformed entity tag at position ${position}`);
+}
+
+/**
+ * Parses an `If-Match` / `If-None-Match` field value. Several header lines must be joined
+ * with ", " first (RFC 9110 §5.3).
+ */
+export function parseEntityTagList(value: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): EntityTagList {
+  const count = scanEntityTagList(value, limits);
+  if (count === SCAN_ANY) return { kind: 'any' };
+  if (count === SCAN_INVALID) return { kind: 'invalid', reason: invalidReason };
+  const tags: EntityTag[] = [];
+  for (let t = 0; t < count; t++) {
+    tags.push({ weak: found[3 * t] === 1, opaque: value.slice(found[3 * t + 1], found[3 * t + 2]) });
+  }
   return { kind: 'tags', tags };
 }
 
-function invalidAt(position: number): EntityTagList {
-  return { kind: 'invalid', reason: `malformed entity tag at position ${position}` };
+/**
+ * Evaluates a list field against one tag without building the list: `'any'` for `*`,
+ * `'match'` when a listed tag matches `current` by the given comparison, `'none'` when
+ * none does (or `current` is undefined), `'invalid'` for a malformed value.
+ */
+export function matchEntityTagList(
+  value: string,
+  current: EntityTag | undefined,
+  comparison: 'strong' | 'weak',
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): 'any' | 'match' | 'none' | 'invalid' {
+  const count = scanEntityTagList(value, limits);
+  if (count === SCAN_ANY) return 'any';
+  if (count === SCAN_INVALID) return 'invalid';
+  if (current === undefined || (comparison === 'strong' && current.weak)) return 'none';
+  const opaque = current.opaque;
+  for (let t = 0; t < count; t++) {
+    if (comparison === 'strong' && found[3 * t] === 1) continue;
+    const start = found[3 * t + 1];
+    if (found[3 * t + 2] - start === opaque.length && value.startsWith(opaque, start)) return 'match';
+  }
+  return 'none';
 }
 
 /** Strong comparison (§8.8.3.2): both tags strong and their opaque parts equal. */

@@ -8,7 +8,8 @@ export type HeaderSource =
 
 /**
  * Reads one field, joining repeated lines with ", " as RFC 9110 §5.3 allows for list
- * fields. Returns `undefined` when the field is absent.
+ * fields. Returns `undefined` when the field is absent. `name` must be lower case, as the
+ * keys of a plain object source are (Node's `IncomingHttpHeaders` are).
  */
 export function readHeader(source: HeaderSource, name: string): string | undefined {
   if (typeof source.get === 'function') {

@@ -5,6 +5,7 @@ export {
   type EntityTag,
   type EntityTagList,
   formatEntityTag,
+  matchEntityTagList,
   type ParseLimits,
   parseEntityTag,
   parseEntityTagList,

@@ -7,10 +7,9 @@ import {
   DEFAULT_PARSE_LIMITS,
   type EntityTag,
   type EntityTagList,
+  matchEntityTagList,
   type ParseLimits,
   parseEntityTagList,
-  strongMatch,
-  weakMatch,
 } from './entity-tag.js';
 import { type HeaderSource, readHeader } from './headers.js';
 import { parseHttpDate } from './http-date.js';
@@ -77,13 +76,15 @@ export type WriteConditionResult =
   | Extract<Decision, { outcome: 'precondition-required' | 'bad-request' }>;
 
 const PROCEED: Decision = Object.freeze({ outcome: 'proceed' });
+const NO_POLICY: PreconditionPolicy = Object.freeze({});
 
 /** Reads and parses the precondition headers of a request. */
 export function readPreconditions(headers: HeaderSource, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Preconditions {
-  const ifMatch = readHeader(headers, 'if-match');
-  const ifNoneMatch = readHeader(headers, 'if-none-match');
-  const ifModifiedSince = readHeader(headers, 'if-modified-since');
-  const ifUnmodifiedSince = readHeader(headers, 'if-unmodified-since');
+  const fetchHeaders = isFetchHeaders(headers);
+  const ifMatch = field(headers, fetchHeaders, 'if-match');
+  const ifNoneMatch = field(headers, fetchHeaders, 'if-none-match');
+  const ifModifiedSince = field(headers, fetchHeaders, 'if-modified-since');
+  const ifUnmodifiedSince = field(headers, fetchHeaders, 'if-unmodified-since');
   return {
     ifMatch: ifMatch === undefined ? undefined : parseEntityTagList(ifMatch, limits),
     ifNoneMatch: ifNoneMatch === undefined ? undefined : parseEntityTagList(ifNoneMatch, limits),
@@ -92,46 +93,41 @@ export function readPreconditions(headers: HeaderSource, limits: ParseLimits = D
   };
 }
 
-function isSafeRead(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
+/** Reads a lower-case header name; a direct property read on a plain object (the hot path). */
+function field(headers: HeaderSource, fetchHeaders: boolean, name: string): string | undefined {
+  if (fetchHeaders) return readHeader(headers, name);
+  const value = (headers as Readonly<Record<string, string | readonly string[] | undefined>>)[name];
+  return value === undefined || typeof value === 'string' ? value : value.join(', ');
 }
 
-/** The checks every request goes through before any state is looked at. */
+function isFetchHeaders(headers: HeaderSource): boolean {
+  return typeof headers.get === 'function';
+}
+
+/**
+ * The checks every request goes through before any state is looked at: a missing required
+ * precondition, and (with `malformedStatus: 400`) a malformed one.
+ */
 function refuseByPolicy(
   method: string,
-  pre: Preconditions,
+  ifMatch: string | undefined,
+  ifNoneMatch: string | undefined,
   policy: PreconditionPolicy,
 ): Extract<Decision, { outcome: 'precondition-required' | 'bad-request' }> | undefined {
-  if (policy.requireFor?.includes(method) && pre.ifMatch === undefined && pre.ifNoneMatch === undefined) {
+  if (policy.requireFor?.includes(method) && ifMatch === undefined && ifNoneMatch === undefined) {
     return { outcome: 'precondition-required', status: policy.missingStatus ?? 428 };
   }
   if (policy.malformedStatus === 400) {
-    if (pre.ifMatch?.kind === 'invalid') {
-      return { outcome: 'bad-request', status: 400, header: 'If-Match', reason: pre.ifMatch.reason };
-    }
-    if (pre.ifNoneMatch?.kind === 'invalid') {
-      return { outcome: 'bad-request', status: 400, header: 'If-None-Match', reason: pre.ifNoneMatch.reason };
+    const limits = policy.limits ?? DEFAULT_PARSE_LIMITS;
+    for (const [header, value] of [
+      ['If-Match', ifMatch],
+      ['If-None-Match', ifNoneMatch],
+    ] as const) {
+      const parsed = value === undefined ? undefined : parseEntityTagList(value, limits);
+      if (parsed?.kind === 'invalid') return { outcome: 'bad-request', status: 400, header, reason: parsed.reason };
     }
   }
   return undefined;
-}
-
-/** §13.1.1: `*` matches any current representation; a list matches by strong comparison. */
-function ifMatchPasses(field: EntityTagList, target: TargetState): boolean {
-  if (!target.exists) return false;
-  if (field.kind === 'any') return true;
-  if (field.kind === 'invalid' || target.etag === undefined) return false;
-  const current = target.etag;
-  return field.tags.some((tag) => strongMatch(tag, current));
-}
-
-/** §13.1.2: `*` fails if a representation exists; a list fails on a weak match. */
-function ifNoneMatchPasses(field: EntityTagList, target: TargetState, method: string): boolean {
-  if (field.kind === 'invalid') return isSafeRead(method);
-  if (!target.exists) return true;
-  if (field.kind === 'any') return false;
-  const current = target.etag;
-  return current === undefined || !field.tags.some((tag) => weakMatch(tag, current));
 }
 
 /** HTTP dates carry whole seconds: compare the modification time at that precision. */
@@ -154,37 +150,49 @@ function toSeconds(time: number): number {
  */
 export function evaluatePreconditions(
   method: string,
-  pre: Preconditions,
+  headers: HeaderSource,
   target: TargetState,
-  policy: PreconditionPolicy = {},
+  policy: PreconditionPolicy = NO_POLICY,
 ): Decision {
-  const refused = refuseByPolicy(method, pre, policy);
+  // Each field is read only when its step of the table is reached: this runs on every GET.
+  const fetchHeaders = isFetchHeaders(headers);
+  const limits = policy.limits ?? DEFAULT_PARSE_LIMITS;
+  const ifMatch = field(headers, fetchHeaders, 'if-match');
+  const ifNoneMatch = field(headers, fetchHeaders, 'if-none-match');
+  const refused = refuseByPolicy(method, ifMatch, ifNoneMatch, policy);
   if (refused) return refused;
+  const safe = method === 'GET' || method === 'HEAD';
 
-  if (pre.ifMatch !== undefined) {
-    if (!ifMatchPasses(pre.ifMatch, target)) {
+  if (ifMatch !== undefined) {
+    // §13.1.1: `*` matches any current representation; a list matches by strong comparison.
+    const match = target.exists ? matchEntityTagList(ifMatch, target.etag, 'strong', limits) : 'none';
+    if (match !== 'any' && match !== 'match') {
       return { outcome: 'precondition-failed', status: 412, header: 'If-Match' };
     }
-  } else if (pre.ifUnmodifiedSince !== undefined && target.exists && target.lastModified !== undefined) {
-    if (toSeconds(target.lastModified) > toSeconds(pre.ifUnmodifiedSince)) {
+  } else if (target.exists && target.lastModified !== undefined) {
+    const value = field(headers, fetchHeaders, 'if-unmodified-since');
+    const since = value === undefined ? undefined : parseHttpDate(value);
+    if (since !== undefined && toSeconds(target.lastModified) > toSeconds(since)) {
       return { outcome: 'precondition-failed', status: 412, header: 'If-Unmodified-Since' };
     }
   }
 
-  if (pre.ifNoneMatch !== undefined) {
-    if (!ifNoneMatchPasses(pre.ifNoneMatch, target, method)) {
-      return isSafeRead(method)
+  if (ifNoneMatch !== undefined) {
+    // §13.1.2: `*` fails if a representation exists; a list fails on a weak match. A
+    // malformed field is ignored on GET/HEAD and fails a write (see PreconditionPolicy).
+    const match = matchEntityTagList(ifNoneMatch, target.etag, 'weak', limits);
+    const passes = match === 'invalid' ? safe : !target.exists || match === 'none';
+    if (!passes) {
+      return safe
         ? { outcome: 'not-modified', status: 304, header: 'If-None-Match' }
         : { outcome: 'precondition-failed', status: 412, header: 'If-None-Match' };
     }
-  } else if (
-    isSafeRead(method) &&
-    pre.ifModifiedSince !== undefined &&
-    target.exists &&
-    target.lastModified !== undefined &&
-    toSeconds(target.lastModified) <= toSeconds(pre.ifModifiedSince)
-  ) {
-    return { outcome: 'not-modified', status: 304, header: 'If-Modified-Since' };
+  } else if (safe && target.exists && target.lastModified !== undefined) {
+    const value = field(headers, fetchHeaders, 'if-modified-since');
+    const since = value === undefined ? undefined : parseHttpDate(value);
+    if (since !== undefined && toSeconds(target.lastModified) <= toSeconds(since)) {
+      return { outcome: 'not-modified', status: 304, header: 'If-Modified-Since' };
+    }
   }
   return PROCEED;
 }
@@ -207,11 +215,14 @@ const NEVER: readonly EntityTag[] = Object.freeze([]);
  */
 export function preconditionsToWriteCondition(
   method: string,
-  pre: Preconditions,
-  policy: PreconditionPolicy = {},
+  headers: HeaderSource,
+  policy: PreconditionPolicy = NO_POLICY,
 ): WriteConditionResult {
-  const refused = refuseByPolicy(method, pre, policy);
+  const fetchHeaders = isFetchHeaders(headers);
+  const ifMatch = field(headers, fetchHeaders, 'if-match');
+  const refused = refuseByPolicy(method, ifMatch, field(headers, fetchHeaders, 'if-none-match'), policy);
   if (refused) return refused;
+  const pre = readPreconditions(headers, policy.limits);
 
   let exists: boolean | undefined;
   let etagIn: readonly EntityTag[] | undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatEntityTag,
+  matchEntityTagList,
   parseEntityTag,
   parseEntityTagList,
   strongMatch,
@@ -114,5 +115,20 @@ describe('comparison (RFC 9110 §8.8.3.2 table)', () => {
     const right = parseEntityTag(b)!;
     expect(strongMatch(left, right)).toBe(strong);
     expect(weakMatch(left, right)).toBe(weak);
+  });
+});
+
+describe('matchEntityTagList', () => {
+  const current = strongTag('v2');
+  it('matches strongly or weakly as asked', () => {
+    expect(matchEntityTagList('"v1", "v2"', current, 'strong')).toBe('match');
+    expect(matchEntityTagList('W/"v2"', current, 'strong')).toBe('none');
+    expect(matchEntityTagList('W/"v2"', current, 'weak')).toBe('match');
+    expect(matchEntityTagList('"v22", "v"', current, 'weak')).toBe('none');
+  });
+  it('reports *, a missing current tag, and malformed values', () => {
+    expect(matchEntityTagList('*', current, 'strong')).toBe('any');
+    expect(matchEntityTagList('"v2"', undefined, 'weak')).toBe('none');
+    expect(matchEntityTagList('"v2", bad', current, 'weak')).toBe('invalid');
   });
 });

@@ -22,7 +22,7 @@ function decide(
   target: TargetState = current,
   policy?: PreconditionPolicy,
 ): Decision['outcome'] {
-  return evaluatePreconditions(method, readPreconditions(headers), target, policy).outcome;
+  return evaluatePreconditions(method, headers, target, policy).outcome;
 }
 
 describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
@@ -52,11 +52,7 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
       expect(decide('PUT', { 'if-match': '"v2"', 'if-unmodified-since': BEFORE })).toBe('proceed');
     });
     it('is evaluated before If-None-Match', () => {
-      const decision = evaluatePreconditions(
-        'GET',
-        readPreconditions({ 'if-match': '"v1"', 'if-none-match': '"v2"' }),
-        current,
-      );
+      const decision = evaluatePreconditions('GET', { 'if-match': '"v1"', 'if-none-match': '"v2"' }, current);
       expect(decision).toEqual({ outcome: 'precondition-failed', status: 412, header: 'If-Match' });
     });
   });
@@ -118,14 +114,14 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
   describe('policy', () => {
     const strict: PreconditionPolicy = { requireFor: ['PUT', 'PATCH', 'DELETE'] };
     it('answers 428 to a write with neither If-Match nor If-None-Match', () => {
-      expect(evaluatePreconditions('PUT', readPreconditions({}), current, strict)).toEqual({
+      expect(evaluatePreconditions('PUT', {}, current, strict)).toEqual({
         outcome: 'precondition-required',
         status: 428,
       });
       expect(decide('DELETE', { 'if-unmodified-since': AFTER }, current, strict)).toBe('precondition-required');
     });
     it('can answer 400 instead', () => {
-      const decision = evaluatePreconditions('PATCH', readPreconditions({}), current, {
+      const decision = evaluatePreconditions('PATCH', {}, current, {
         ...strict,
         missingStatus: 400,
       });
@@ -137,7 +133,7 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
       expect(decide('PUT', { 'if-match': '*' }, current, strict)).toBe('proceed');
     });
     it('can refuse malformed fields with 400', () => {
-      const decision = evaluatePreconditions('GET', readPreconditions({ 'if-none-match': 'nope' }), current, {
+      const decision = evaluatePreconditions('GET', { 'if-none-match': 'nope' }, current, {
         malformedStatus: 400,
       });
       expect(decision).toMatchObject({ outcome: 'bad-request', status: 400, header: 'If-None-Match' });
@@ -148,14 +144,14 @@ describe('evaluatePreconditions (RFC 9110 §13.2.2)', () => {
     const headers = new Headers();
     headers.append('If-None-Match', '"v1"');
     headers.append('If-None-Match', '"v2"');
-    expect(evaluatePreconditions('GET', readPreconditions(headers), current).outcome).toBe('not-modified');
+    expect(evaluatePreconditions('GET', headers, current).outcome).toBe('not-modified');
     expect(decide('GET', { 'if-none-match': ['"v1"', '"v2"'] } as never)).toBe('not-modified');
   });
 });
 
 describe('preconditionsToWriteCondition', () => {
   const condition = (headers: Record<string, string>, policy?: PreconditionPolicy) =>
-    preconditionsToWriteCondition('PUT', readPreconditions(headers), policy);
+    preconditionsToWriteCondition('PUT', headers, policy);
 
   it('is unconditional without preconditions', () => {
     expect(condition({})).toEqual({ outcome: 'condition', condition: {} });
@@ -206,6 +202,24 @@ describe('preconditionsToWriteCondition', () => {
     expect(condition({ 'if-match': 'x' }, { malformedStatus: 400 })).toMatchObject({
       outcome: 'bad-request',
       header: 'If-Match',
+    });
+  });
+});
+
+describe('readPreconditions', () => {
+  it('parses the four fields, dropping an invalid date', () => {
+    expect(
+      readPreconditions({
+        'if-match': '"a"',
+        'if-none-match': '*',
+        'if-modified-since': SAME_SECOND,
+        'if-unmodified-since': 'garbage',
+      }),
+    ).toEqual({
+      ifMatch: { kind: 'tags', tags: [{ weak: false, opaque: 'a' }] },
+      ifNoneMatch: { kind: 'any' },
+      ifModifiedSince: Math.floor(MODIFIED / 1000) * 1000,
+      ifUnmodifiedSince: undefined,
     });
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * `pnpm bench`: every comparison side by side in one run; prints a table and writes
+ * bench/results/latest.json. Numbers are from this machine only: compare ratios, not ops/s.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { coreBenchmarks } from './core.bench.js';
+import type { Comparison } from './harness.js';
+import { sqliteBenchmarks } from './sqlite.bench.js';
+
+const suites: [string, () => Promise<Comparison[]>][] = [
+  ['core', coreBenchmarks],
+  ['sqlite', sqliteBenchmarks],
+];
+
+const only = process.argv.slice(2);
+const results: Comparison[] = [];
+for (const [name, run] of suites) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`running ${name} benchmarks…\n`);
+  results.push(...(await run()));
+}
+
+const format = (ops: number) =>
+  ops >= 1e6 ? `${(ops / 1e6).toFixed(2)}M` : ops >= 1e3 ? `${(ops / 1e3).toFixed(1)}k` : ops.toFixed(1);
+console.table(
+  results.map((r) => ({
+    comparison: r.name,
+    'ifmatch (ops/s)': `${format(r.subjectOps)}  ${r.subject}`,
+    'baseline (ops/s)': `${format(r.baselineOps)}  ${r.baseline}`,
+    ratio: `${r.value.toFixed(2)}${r.metric === 'speedup' ? '× faster' : '× the time'}`,
+    target: r.target,
+    met: r.pass ? 'yes' : 'NO',
+  })),
+);
+
+const out = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(out, { recursive: true });
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  results,
+};
+writeFileSync(`${out}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`results written to bench/results/latest.json`);
