@@ -11,8 +11,9 @@ export interface Comparison {
   /** How the ratio is read, and its target. */
   readonly metric: 'speedup' | 'time-ratio';
   readonly value: number;
-  readonly target: string;
-  readonly pass: boolean;
+  /** Absent for an informational comparison. */
+  readonly target?: string;
+  readonly pass?: boolean;
 }
 
 export interface Pair {
@@ -21,7 +22,8 @@ export interface Pair {
   readonly baseline: [string, () => unknown];
   /** `speedup`: subject ops/s ÷ baseline ops/s must be ≥ target. `time-ratio`: subject time ÷ baseline time ≤ target. */
   readonly metric: 'speedup' | 'time-ratio';
-  readonly target: number;
+  /** Omit for a comparison reported without a target. */
+  readonly target?: number;
 }
 
 /** Runs both tasks of each pair in one Bench, interleaved in rounds so drift hits both alike. */
@@ -46,6 +48,7 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
     const subjectOps = median(ops.get(`${pair.name}:${pair.subject[0]}`)!);
     const baselineOps = median(ops.get(`${pair.name}:${pair.baseline[0]}`)!);
     const value = pair.metric === 'speedup' ? subjectOps / baselineOps : baselineOps / subjectOps;
+    const target = pair.target;
     return {
       name: pair.name,
       subject: pair.subject[0],
@@ -54,8 +57,8 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
       baselineOps,
       metric: pair.metric,
       value,
-      target: `${pair.metric === 'speedup' ? '≥' : '≤'} ${pair.target}`,
-      pass: pair.metric === 'speedup' ? value >= pair.target : value <= pair.target,
+      target: target === undefined ? undefined : `${pair.metric === 'speedup' ? '≥' : '≤'} ${target}`,
+      pass: target === undefined ? undefined : pair.metric === 'speedup' ? value >= target : value <= target,
     };
   });
 }

@@ -30,8 +30,8 @@ console.table(
     'ifmatch (ops/s)': `${format(r.subjectOps)}  ${r.subject}`,
     'baseline (ops/s)': `${format(r.baselineOps)}  ${r.baseline}`,
     ratio: `${r.value.toFixed(2)}${r.metric === 'speedup' ? '× faster' : '× the time'}`,
-    target: r.target,
-    met: r.pass ? 'yes' : 'NO',
+    target: r.target ?? '(none)',
+    met: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
   })),
 );
 

@@ -194,13 +194,15 @@ export function toStorageCondition(condition: WriteCondition, strategy: EtagStra
   if (typeof condition !== 'object' || condition === null) {
     throw new TypeError('a write condition is required (UNCONDITIONAL for last-one-wins)');
   }
-  const tokens = (tags: readonly EntityTag[]) => {
-    const out = new Set<number | string>();
+  /** The distinct tokens the tags stand for; `strongOnly` drops weak tags (If-Match). */
+  const tokens = (tags: readonly EntityTag[], strongOnly: boolean) => {
+    const out: (number | string)[] = [];
     for (const tag of tags) {
+      if (strongOnly && tag.weak) continue;
       const token = strategy.tokenFor(tag.opaque);
-      if (token !== undefined) out.add(token);
+      if (token !== undefined && !out.includes(token)) out.push(token);
     }
-    return [...out];
+    return out;
   };
   const compiled: { -readonly [P in keyof StorageCondition]: StorageCondition[P] } = { field: strategy.field };
   if (condition.exists !== undefined) {
@@ -209,11 +211,11 @@ export function toStorageCondition(condition: WriteCondition, strategy: EtagStra
   }
   if (condition.etagIn !== undefined) {
     assertTags(condition.etagIn, 'etagIn');
-    compiled.in = tokens(condition.etagIn.filter((tag) => !tag.weak));
+    compiled.in = tokens(condition.etagIn, true);
   }
   if (condition.etagNotIn !== undefined) {
     assertTags(condition.etagNotIn, 'etagNotIn');
-    compiled.notIn = tokens(condition.etagNotIn);
+    compiled.notIn = tokens(condition.etagNotIn, false);
   }
   if (condition.unmodifiedSince !== undefined) {
     if (!Number.isFinite(condition.unmodifiedSince)) throw new TypeError('unmodifiedSince must be a finite number');

@@ -126,37 +126,23 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
   const writeColumns = [...codec.columns, ...(hasHash ? [system.hash] : [])].map(quote);
   const placeholders = writeColumns.map(() => '?').join(', ');
 
-  const statements = new Map<string, Statement>();
-  const prepare = (sql: string): Statement => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-
-  /** The condition as SQL over the existing row, and its parameters. */
-  const compile = (condition: StorageCondition): { sql: string; params: unknown[] } => {
+  /** The condition as SQL over the existing row; `conditionParams` gives its parameters. */
+  const conditionSql = (condition: StorageCondition): string => {
     const parts: string[] = [];
-    const params: unknown[] = [];
     const field = col(fieldColumn[condition.field]);
+    const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
     if (condition.exists === false) parts.push('0');
-    if (condition.in !== undefined) {
-      if (condition.in.length === 0) parts.push('0');
-      else parts.push(`${field} IN (${condition.in.map(() => '?').join(', ')})`);
-      params.push(...condition.in);
-    }
+    if (condition.in !== undefined) parts.push(condition.in.length === 0 ? '0' : `${field} IN (${list(condition.in)})`);
     if (condition.notIn !== undefined && condition.notIn.length > 0) {
-      parts.push(`(${field} IS NULL OR ${field} NOT IN (${condition.notIn.map(() => '?').join(', ')}))`);
-      params.push(...condition.notIn);
+      parts.push(`(${field} IS NULL OR ${field} NOT IN (${list(condition.notIn)}))`);
     }
-    if (condition.modifiedAtMost !== undefined) {
-      parts.push(`${col(system.modifiedAt)} <= ?`);
-      params.push(condition.modifiedAtMost);
-    }
-    return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
+    if (condition.modifiedAtMost !== undefined) parts.push(`${col(system.modifiedAt)} <= ?`);
+    return parts.length === 0 ? '1' : parts.join(' AND ');
+  };
+  const conditionParams = (condition: StorageCondition): unknown[] => {
+    const params: unknown[] = [...(condition.in ?? []), ...(condition.notIn ?? [])];
+    if (condition.modifiedAtMost !== undefined) params.push(condition.modifiedAtMost);
+    return params;
   };
 
   const toRaw = (row: Row): RawRecord<K, T> => ({
@@ -167,24 +153,59 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     hash: hasHash ? (row[system.hash] as string | null) : null,
   });
 
-  const selectSql = `SELECT * FROM ${t} WHERE ${quote(system.key)} = ?`;
-  const readRow = (key: K) => prepare(selectSql).get(key) as Row | undefined;
+  const select = db.prepare(`SELECT * FROM ${t} WHERE ${quote(system.key)} = ?`);
+  const readRow = (id: K) => select.get(id) as Row | undefined;
 
-  const insertSql = `INSERT INTO ${t} (${quote(system.key)}, ${writeColumns.join(', ')}, ${quote(system.version)}, ${quote(system.modifiedAt)}) VALUES (?, ${placeholders}, 1, ?)`;
-  const updateAssignments = [
+  const key = quote(system.key);
+  const insertSql = `INSERT INTO ${t} (${key}, ${writeColumns.join(', ')}, ${quote(system.version)}, ${quote(system.modifiedAt)}) VALUES (?, ${placeholders}, 1, ?)`;
+  const upsertAssignments = [
     ...writeColumns.map((name) => `${name} = excluded.${name}`),
     `${quote(system.version)} = ${col(system.version)} + 1`,
     `${quote(system.modifiedAt)} = MAX(excluded.${quote(system.modifiedAt)}, ${col(system.modifiedAt)} + 1)`,
   ].join(', ');
+  const updateAssignments = [
+    ...writeColumns.map((name) => `${name} = ?`),
+    `${quote(system.version)} = ${quote(system.version)} + 1`,
+    `${quote(system.modifiedAt)} = MAX(?, ${quote(system.modifiedAt)} + 1)`,
+  ].join(', ');
 
-  /** Runs one conditional statement; on no row, reads the current row in the same transaction. */
-  const conditional = db.transaction((sql: string, params: unknown[], key: K) => {
-    const row = prepare(sql).get(...params) as Row | undefined;
-    if (row !== undefined) return { ok: true as const, row };
-    return { ok: false as const, row: readRow(key) };
+  /** The SQL of each kind of statement; parameters: see `driver` below. */
+  const sqlFor = {
+    create: () => `${insertSql} ON CONFLICT (${key}) DO NOTHING RETURNING *`,
+    update: (c: StorageCondition) =>
+      `UPDATE ${t} SET ${updateAssignments} WHERE ${key} = ? AND ${conditionSql(c)} RETURNING *`,
+    upsert: (c: StorageCondition) =>
+      `${insertSql} ON CONFLICT (${key}) DO UPDATE SET ${upsertAssignments} WHERE ${conditionSql(c)} RETURNING *`,
+    delete: (c: StorageCondition) => `DELETE FROM ${t} WHERE ${key} = ? AND ${conditionSql(c)} RETURNING *`,
+    never: () => 'SELECT NULL WHERE 0',
+  };
+
+  /** Prepared statements by kind and condition shape (not by SQL text: cheaper to look up). */
+  const statements = new Map<string, Statement>();
+  const statement = (kind: keyof typeof sqlFor, c: StorageCondition): Statement => {
+    const shape = `${kind}|${c.field}|${c.exists}|${c.in?.length}|${c.notIn?.length}|${c.modifiedAtMost === undefined}`;
+    let prepared = statements.get(shape);
+    if (prepared === undefined) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      prepared = db.prepare(sqlFor[kind](c));
+      statements.set(shape, prepared);
+    }
+    return prepared;
+  };
+
+  /**
+   * On failure, runs the statement again in an IMMEDIATE transaction that then reads the
+   * current row, so the row returned is the one the condition failed against (or a write
+   * that got in between succeeds, as it should).
+   */
+  const retryAndRead = db.transaction((prepared: Statement, params: unknown[], key: K) => {
+    const row = prepared.get(...params) as Row | undefined;
+    return row !== undefined ? { ok: true as const, row } : { ok: false as const, row: readRow(key) };
   });
-  const run = (sql: string, params: unknown[], key: K) => {
-    const result = conditional.immediate(sql, params, key);
+  /** One statement on the success path: no transaction of our own around it. */
+  const run = (prepared: Statement, params: unknown[], key: K) => {
+    const row = prepared.get(...params) as Row | undefined;
+    const result = row !== undefined ? { ok: true as const, row } : retryAndRead.immediate(prepared, params, key);
     return result.ok
       ? { ok: true as const, record: toRaw(result.row) }
       : { ok: false as const, current: result.row && toRaw(result.row) };
@@ -200,41 +221,28 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
 
   const driver: StoreDriver<K, T> = {
     capabilities: { strategies: hasHash ? ['version', 'timestamp', 'hash'] : ['version', 'timestamp'] },
-    read: (key) =>
+    read: (id) =>
       guard(() => {
-        const row = readRow(key);
+        const row = readRow(id);
         return row && toRaw(row);
       }),
-    write: (key, write, condition) =>
+    write: (id, write, condition) =>
       guard(() => {
-        const values = [...codec.toRow(write.value, key), ...(hasHash ? [write.hash] : [])];
-        const where = compile(condition);
+        const values = [...codec.toRow(write.value, id), ...(hasHash ? [write.hash] : [])];
         const mustExist = condition.exists === true || condition.in !== undefined;
         if (condition.exists === false) {
-          // Create-only. A condition that also needs the record can never pass.
-          const sql = mustExist
-            ? `SELECT NULL WHERE 0`
-            : `${insertSql} ON CONFLICT (${quote(system.key)}) DO NOTHING RETURNING *`;
-          return run(sql, mustExist ? [] : [key, ...values, write.now], key);
+          // Create-only; a condition that also needs the record can never pass.
+          return mustExist
+            ? run(statement('never', condition), [], id)
+            : run(statement('create', condition), [id, ...values, write.now], id);
         }
         if (mustExist) {
-          const assignments = [
-            ...writeColumns.map((name) => `${name} = ?`),
-            `${quote(system.version)} = ${quote(system.version)} + 1`,
-            `${quote(system.modifiedAt)} = MAX(?, ${quote(system.modifiedAt)} + 1)`,
-          ].join(', ');
-          const sql = `UPDATE ${t} SET ${assignments} WHERE ${quote(system.key)} = ? AND ${where.sql} RETURNING *`;
-          return run(sql, [...values, write.now, key, ...where.params], key);
+          return run(statement('update', condition), [...values, write.now, id, ...conditionParams(condition)], id);
         }
-        const sql = `${insertSql} ON CONFLICT (${quote(system.key)}) DO UPDATE SET ${updateAssignments} WHERE ${where.sql} RETURNING *`;
-        return run(sql, [key, ...values, write.now, ...where.params], key);
+        return run(statement('upsert', condition), [id, ...values, write.now, ...conditionParams(condition)], id);
       }),
-    remove: (key, condition) =>
-      guard(() => {
-        const where = compile(condition);
-        const sql = `DELETE FROM ${t} WHERE ${quote(system.key)} = ? AND ${where.sql} RETURNING *`;
-        return run(sql, [key, ...where.params], key);
-      }),
+    remove: (id, condition) =>
+      guard(() => run(statement('delete', condition), [id, ...conditionParams(condition)], id)),
   };
   return defineStore(driver, options);
 }
