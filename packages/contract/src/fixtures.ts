@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { ContractDocument } from './subject.js';
 
+/** Random keys: stores under test may share a table with other runs. */
 export function newKey(): string {
-  return `contract-${randomUUID()}`;
+  return `contract-${globalThis.crypto.randomUUID()}`;
 }
 
 export function doc(title: string, count = 0): ContractDocument {
