@@ -1,16 +1,15 @@
+import { type ContractDocument, describeStoreContract } from '@ifmatch/contract';
 import { canonicalJson, createMemoryStore, type RawRecord } from '@ifmatch/core';
-import { type ContractDocument, describeStoreContract } from '../src/index.js';
 
-// The suite runs itself against the in-memory reference store; `inspect` reads the map
-// the store writes to.
+// A whole contract test: a store factory, and `inspect`, a raw view of what was persisted.
+// Here the suite tests itself against core's in-memory reference store.
+const records = new Map<string, RawRecord<string, ContractDocument>>();
+
 describeStoreContract({
-  name: 'memory',
+  name: 'memory (reference store)',
   capabilities: { strategies: ['version', 'timestamp', 'hash'] },
-  createStore(options) {
-    const records = new Map<string, RawRecord<string, ContractDocument>>();
-    return {
-      store: createMemoryStore({ ...options, records }),
-      inspect: async (key) => records.get(canonicalJson(key)),
-    };
-  },
+  createStore: (options) => ({
+    store: createMemoryStore({ ...options, records }),
+    inspect: async (key) => records.get(canonicalJson(key)),
+  }),
 });

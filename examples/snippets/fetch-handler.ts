@@ -1,0 +1,42 @@
+import {
+  evaluatePreconditions,
+  formatEntityTag,
+  formatHttpDate,
+  preconditionsToWriteCondition,
+  type Store,
+  type StoredRecord,
+} from '@ifmatch/core';
+
+/** GET and PUT of one JSON resource on any Store, with the Fetch API's Request/Response. */
+export async function handle(request: Request, store: Store<string, unknown>, id: string): Promise<Response> {
+  const validators = (record: StoredRecord<string, unknown>) => ({
+    ETag: formatEntityTag(record.etag),
+    'Last-Modified': formatHttpDate(record.lastModified),
+  });
+
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const record = await store.get(id);
+    if (!record) return new Response(null, { status: 404 });
+    const target = { exists: true, etag: record.etag, lastModified: record.lastModified };
+    const decision = evaluatePreconditions(request.method, request.headers, target);
+    if (decision.outcome === 'not-modified') return new Response(null, { status: 304, headers: validators(record) });
+    if (decision.outcome === 'precondition-failed') return new Response(null, { status: 412 });
+    return Response.json(record.value, { headers: validators(record) });
+  }
+
+  if (request.method === 'PUT') {
+    // The preconditions become a condition the store checks atomically with the write.
+    const translated = preconditionsToWriteCondition('PUT', request.headers, { requireFor: ['PUT'] });
+    if (translated.outcome !== 'condition') return new Response(null, { status: translated.status }); // 428/400
+    const outcome = await store.put(id, await request.json(), translated.condition);
+    if (!outcome.ok) {
+      const headers = outcome.reason === 'precondition-failed' ? validators(outcome.current) : undefined;
+      return new Response(null, { status: 412, headers });
+    }
+    return Response.json(outcome.record.value, {
+      status: outcome.created ? 201 : 200,
+      headers: validators(outcome.record),
+    });
+  }
+  return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD, PUT' } });
+}
