@@ -10,6 +10,7 @@ export default defineConfig({
       '@ifmatch/core': source('core'),
       '@ifmatch/contract': source('contract'),
       '@ifmatch/sqlite': source('sqlite'),
+      '@ifmatch/postgres': source('postgres'),
     },
   },
   test: {

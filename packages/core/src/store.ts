@@ -282,13 +282,20 @@ export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptio
     put,
     update(key, change, condition, retry = options.retry) {
       const wanted = toStorageCondition(condition, strategy);
+      // A failed write returns the record that beat it: the next attempt starts from that
+      // instead of reading again, which halves the round trips of a contended update.
+      let known: RawRecord<K, T> | undefined;
+      let fresh = false;
       return retryOnConflict<WriteOutcome<K, T>>(async () => {
-        const current = await driver.read(key);
+        const current = fresh ? known : await driver.read(key);
         if (current === undefined || !satisfiesStorageCondition(wanted, current)) return failure(current);
         const write = await prepare(await change(current.value, toRecord(current)));
-        // Pinned to the version read: any write in between makes this fail, and we re-read.
+        // Pinned to the version read: any write in between makes this fail.
         const outcome = await driver.write(key, write, { field: 'version', in: [current.version] });
-        return outcome.ok ? success(outcome.record) : RETRY;
+        if (outcome.ok) return success(outcome.record);
+        known = outcome.current;
+        fresh = true;
+        return RETRY;
       }, retry);
     },
     async delete(key, condition) {

@@ -1,0 +1,92 @@
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import {
+  bigint,
+  getTableConfig,
+  integer,
+  jsonb,
+  type PgColumn,
+  type PgTable,
+  pgTable,
+  text,
+} from 'drizzle-orm/pg-core';
+
+/** The system columns a store maintains, as Drizzle columns of the user's table. */
+export interface SystemColumns {
+  /** The record's version: 1 on insert, then `version + 1`. An integer column. */
+  readonly version?: PgColumn;
+  /** Milliseconds since the epoch, `max(now, previous + 1)`. A `bigint({ mode: 'number' })` column. */
+  readonly modifiedAt?: PgColumn;
+  /** The content hash (text), for the hash strategy; `null` for a table without one. */
+  readonly hash?: PgColumn | null;
+}
+
+/** What the store needs to know about the table, resolved once. */
+export interface ResolvedTable {
+  readonly table: PgTable;
+  /** Property name → column, in declaration order. */
+  readonly columns: readonly (readonly [string, PgColumn])[];
+  readonly keys: readonly (readonly [string, PgColumn])[];
+  readonly version: readonly [string, PgColumn];
+  readonly modifiedAt: readonly [string, PgColumn];
+  readonly hash: readonly [string, PgColumn] | undefined;
+}
+
+export function resolveTable(
+  table: PgTable,
+  key: PgColumn | readonly PgColumn[] | undefined,
+  system: SystemColumns = {},
+): ResolvedTable {
+  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
+  const named = (column: PgColumn | undefined, what: string): readonly [string, PgColumn] => {
+    const entry = columns.find(([, candidate]) => candidate === column);
+    if (entry === undefined) throw new TypeError(`${what} must be a column of table ${getTableConfig(table).name}`);
+    return entry;
+  };
+  const byProperty = (property: string) => columns.find(([name]) => name === property)?.[1];
+  const config = getTableConfig(table);
+  const keyColumns =
+    key === undefined
+      ? (config.primaryKeys[0]?.columns ?? config.columns.filter((column) => column.primary))
+      : Array.isArray(key)
+        ? key
+        : [key as PgColumn];
+  if (keyColumns.length === 0) throw new TypeError(`table ${config.name} has no primary key: pass \`key\``);
+  return {
+    table,
+    columns,
+    keys: keyColumns.map((column) => named(column, 'key')),
+    version: named(system.version ?? byProperty('version'), 'columns.version (or a `version` column)'),
+    modifiedAt: named(system.modifiedAt ?? byProperty('modifiedAt'), 'columns.modifiedAt (or a `modifiedAt` column)'),
+    hash:
+      system.hash === null
+        ? undefined
+        : system.hash !== undefined
+          ? named(system.hash, 'columns.hash')
+          : columns.find(([name]) => name === 'etagHash'),
+  };
+}
+
+/**
+ * A ready table for a quick start: a text key, the value as one JSON document (use it with
+ * `documentColumn: table.document`), and the system columns under their default names.
+ */
+export function defineDocumentTable<TName extends string>(name: TName) {
+  return pgTable(name, {
+    id: text('id').primaryKey(),
+    document: jsonb('document').notNull(),
+    version: integer('version').notNull(),
+    modifiedAt: bigint('modified_at', { mode: 'number' }).notNull(),
+    etagHash: text('etag_hash'),
+  });
+}
+
+/** `CREATE TABLE IF NOT EXISTS` for `defineDocumentTable(name)`, for those not using migrations. */
+export function createDocumentTableSql(name: string): SQL {
+  return sql`create table if not exists ${sql.identifier(name)} (
+    id text primary key,
+    document jsonb not null,
+    version integer not null,
+    modified_at bigint not null,
+    etag_hash text
+  )`;
+}
