@@ -124,7 +124,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
    * beat the write.
    */
   const execute = async (
-    key: K,
+    matchKey: SQL,
     write: { getSQL(): SQL },
     /** Whether the statement would have written, given this current record. */
     wouldWrite: (current: RawRecord<K, T> | undefined) => boolean,
@@ -133,7 +133,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
       select true as ${sql.identifier(WRITTEN)}, ${columnList} from ${sql.identifier(WRITTEN)}
       union all
       select false, ${columnList} from ${table.table}
-      where ${keyWhere(key)} and not exists (select 1 from ${sql.identifier(WRITTEN)})`;
+      where ${matchKey} and not exists (select 1 from ${sql.identifier(WRITTEN)})`;
     for (let attempt = 1; ; attempt++) {
       const result = (await db.execute(statement)) as unknown;
       // node-postgres and PGlite answer { rows }, postgres.js an array of rows.
@@ -155,11 +155,13 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
     }
   };
 
-  const read = (key: K) =>
-    guard('read', async () => {
-      const rows = (await db.select().from(table.table).where(keyWhere(key)).limit(1)) as Row[];
+  const read = (key: K) => {
+    const matchKey = keyWhere(key); // a malformed key is a TypeError, not a database error
+    return guard('read', async () => {
+      const rows = (await db.select().from(table.table).where(matchKey).limit(1)) as Row[];
       return rows[0] === undefined ? undefined : toRaw(rows[0]);
     });
+  };
 
   const driver: StoreDriver<K, T> = {
     capabilities: { strategies: table.hash ? ['version', 'timestamp', 'hash'] : ['version', 'timestamp'] },
@@ -170,6 +172,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
         // A condition that needs the record to be both absent and present never passes.
         return read(key).then((current) => ({ ok: false, current }));
       }
+      const matchKey = keyWhere(key);
       return guard('write', () => {
         const values: Row = {
           ...codec.toRow(write.value, key),
@@ -195,7 +198,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
           statement = db
             .update(table.table)
             .set(updated)
-            .where(where ? and(keyWhere(key), where) : keyWhere(key))
+            .where(where ? and(matchKey, where) : matchKey)
             .returning();
         } else {
           statement = db
@@ -204,22 +207,24 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
             .onConflictDoUpdate({ target, set: updated, ...(where ? { setWhere: where } : {}) })
             .returning();
         }
-        return execute(key, statement, (current) => satisfiesStorageCondition(condition, current));
+        return execute(matchKey, statement, (current) => satisfiesStorageCondition(condition, current));
       });
     },
-    remove: (key, condition) =>
-      guard('write', () => {
+    remove: (key, condition) => {
+      const matchKey = keyWhere(key);
+      return guard('write', () => {
         const where = conditionSql(condition);
         const statement = db
           .delete(table.table)
-          .where(where ? and(keyWhere(key), where) : keyWhere(key))
+          .where(where ? and(matchKey, where) : matchKey)
           .returning();
         return execute(
-          key,
+          matchKey,
           statement,
           (current) => current !== undefined && satisfiesStorageCondition(condition, current),
         );
-      }),
+      });
+    },
   };
   return defineStore(driver, options);
 }

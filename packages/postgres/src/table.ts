@@ -38,7 +38,8 @@ export function resolveTable(
 ): ResolvedTable {
   const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
   const named = (column: PgColumn | undefined, what: string): readonly [string, PgColumn] => {
-    const entry = columns.find(([, candidate]) => candidate === column);
+    // By database name: Drizzle's table config holds copies of the column objects.
+    const entry = columns.find(([, candidate]) => candidate === column || candidate.name === column?.name);
     if (entry === undefined) throw new TypeError(`${what} must be a column of table ${getTableConfig(table).name}`);
     return entry;
   };

@@ -48,7 +48,7 @@ export function nodePostgres(max = 20): Connection {
 
 export function postgresJs(max = 20): Connection {
   const client = postgres(POSTGRES_URL, { max, onnotice: () => {} });
-  return { name: 'postgres.js', db: drizzlePostgresJs(client), close: () => client.end() };
+  return { name: 'postgres.js', db: drizzlePostgresJs(client), close: () => client.end({ timeout: 5 }) };
 }
 
 export function pglite(): Connection {
