@@ -16,6 +16,14 @@ export interface Comparison {
   readonly pass?: boolean;
 }
 
+/** A race on one hot key: increments that stuck per second, and how many were lost. */
+export interface RaceResult {
+  readonly name: string;
+  readonly goodput: number;
+  readonly lostUpdates: number;
+  readonly seconds: number;
+}
+
 export interface Pair {
   readonly name: string;
   readonly subject: [string, () => unknown];

@@ -6,20 +6,29 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core.bench.js';
-import type { Comparison } from './harness.js';
+import type { Comparison, RaceResult } from './harness.js';
+import { postgresBenchmarks } from './postgres.bench.js';
 import { sqliteBenchmarks } from './sqlite.bench.js';
 
-const suites: [string, () => Promise<Comparison[]>][] = [
+type Suite = () => Promise<Comparison[] | { comparisons: Comparison[]; races: RaceResult[] }>;
+const suites: [string, Suite][] = [
   ['core', coreBenchmarks],
   ['sqlite', sqliteBenchmarks],
+  ['postgres', postgresBenchmarks],
 ];
 
 const only = process.argv.slice(2);
 const results: Comparison[] = [];
+const races: RaceResult[] = [];
 for (const [name, run] of suites) {
   if (only.length > 0 && !only.includes(name)) continue;
   process.stderr.write(`running ${name} benchmarks…\n`);
-  results.push(...(await run()));
+  const outcome = await run();
+  if (Array.isArray(outcome)) results.push(...outcome);
+  else {
+    results.push(...outcome.comparisons);
+    races.push(...outcome.races);
+  }
 }
 
 const format = (ops: number) =>
@@ -35,6 +44,17 @@ console.table(
   })),
 );
 
+if (races.length > 0) {
+  console.table(
+    races.map((race) => ({
+      race: race.name,
+      'goodput (increments/s)': race.goodput.toFixed(0),
+      'lost updates': race.lostUpdates,
+      seconds: race.seconds.toFixed(2),
+    })),
+  );
+}
+
 const out = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(out, { recursive: true });
 const report = {
@@ -43,6 +63,7 @@ const report = {
   cpu: os.cpus()[0]?.model,
   cores: os.cpus().length,
   results,
+  races,
 };
 writeFileSync(`${out}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`results written to bench/results/latest.json`);

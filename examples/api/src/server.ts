@@ -1,37 +1,28 @@
 /**
- * `pnpm start`: the orders API on a SQLite file (DATABASE_FILE, default data/orders.db)
- * at http://127.0.0.1:PORT (default 3000).
+ * `pnpm start`: the orders API at http://127.0.0.1:PORT (default 3000), on SQLite by default
+ * (see backends.ts for ORDERS_BACKEND=postgres or pglite).
  */
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { createOrdersApi } from './app.js';
-import { createOrdersStore, createOrdersTable } from './orders.js';
+import { type Backend, openOrders } from './backends.js';
 
-const file = resolve(process.env.DATABASE_FILE ?? 'data/orders.db');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
-
-mkdirSync(dirname(file), { recursive: true });
-const db = new Database(file);
-db.pragma('journal_mode = WAL');
-db.pragma('busy_timeout = 5000');
-createOrdersTable(db);
+const database = await openOrders((process.env.ORDERS_BACKEND ?? 'sqlite') as Backend);
 
 const api = createOrdersApi({
-  store: createOrdersStore(db),
+  store: database.store,
   onConflict: (event) =>
     console.log(`412 ${event.method} /orders/${event.id} (current ${event.currentEtag ?? 'none'})`),
 });
 const server = createServer((req, res) => void api(req, res));
 server.listen(port, host, () => {
-  console.log(`orders API on http://${host}:${port} (database ${file})`);
+  console.log(`orders API on http://${host}:${port} (${database.description})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close();
-    db.close();
+    void database.close();
   });
 }

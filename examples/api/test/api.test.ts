@@ -3,182 +3,206 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConflictEvent, createOrdersApi } from '../src/app.js';
-import { createOrdersStore, createOrdersTable } from '../src/orders.js';
+import { type Backend, type OrdersDatabase, openOrders } from '../src/backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ifmatch-api-'));
-let db: Database.Database;
-let server: Server;
-let base: string;
-const conflicts: ConflictEvent[] = [];
+const POSTGRES_URL = process.env.IFMATCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-beforeAll(async () => {
-  db = new Database(join(dir, 'orders.db'));
-  db.pragma('journal_mode = WAL');
-  createOrdersTable(db);
-  const api = createOrdersApi({ store: createOrdersStore(db), onConflict: (event) => conflicts.push(event) });
-  server = createServer((req, res) => void api(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+/** The PostgreSQL server is optional on a developer's machine, required under CI=true. */
+async function postgresUp(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if (process.env.CI === 'true') throw error;
+    console.warn(
+      `skipping the API tests on PostgreSQL: ${POSTGRES_URL} is not reachable; install and start PostgreSQL`,
+    );
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const backends: Backend[] = ['sqlite', 'pglite', ...((await postgresUp()) ? (['postgres'] as const) : [])];
 
-const order = { customer: 'Ada', items: [{ sku: 'tea', quantity: 2 }], status: 'open', note: null };
+describe.each(backends)('orders API on %s', (backend) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ifmatch-api-'));
+  let database: OrdersDatabase;
+  let server: Server;
+  let base: string;
+  const conflicts: ConflictEvent[] = [];
 
-function request(path: string, init: RequestInit & { json?: unknown } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.json !== undefined) headers.set('Content-Type', 'application/json');
-  return fetch(`${base}${path}`, {
-    ...init,
-    headers,
-    body: init.json === undefined ? init.body : JSON.stringify(init.json),
+  beforeAll(async () => {
+    database = await openOrders(backend, {
+      DATABASE_FILE: join(dir, 'orders.db'),
+      DATABASE_URL: POSTGRES_URL,
+    });
+    const api = createOrdersApi({ store: database.store, onConflict: (event) => conflicts.push(event) });
+    server = createServer((req, res) => void api(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-}
 
-async function createOrder() {
-  const response = await request('/orders', { method: 'POST', json: order });
-  expect(response.status).toBe(201);
-  return { path: response.headers.get('location')!, etag: response.headers.get('etag')! };
-}
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-describe('orders API', () => {
-  it('creates with POST and answers with ETag, Last-Modified and Location', async () => {
+  const order = { customer: 'Ada', items: [{ sku: 'tea', quantity: 2 }], status: 'open', note: null };
+
+  function request(path: string, init: RequestInit & { json?: unknown } = {}) {
+    const headers = new Headers(init.headers);
+    if (init.json !== undefined) headers.set('Content-Type', 'application/json');
+    return fetch(`${base}${path}`, {
+      ...init,
+      headers,
+      body: init.json === undefined ? init.body : JSON.stringify(init.json),
+    });
+  }
+
+  async function createOrder() {
     const response = await request('/orders', { method: 'POST', json: order });
     expect(response.status).toBe(201);
-    expect(response.headers.get('etag')).toMatch(/^"v1"$/);
-    expect(response.headers.get('last-modified')).toMatch(/GMT$/);
-    expect(response.headers.get('location')).toMatch(/^\/orders\/[0-9a-f-]{36}$/);
-    expect(await response.json()).toEqual(order);
-  });
+    return { path: response.headers.get('location')!, etag: response.headers.get('etag')! };
+  }
 
-  it('serves GET and HEAD with the same validators, HEAD without a body', async () => {
-    const { path, etag } = await createOrder();
-    const get = await request(path);
-    expect(get.status).toBe(200);
-    expect(get.headers.get('etag')).toBe(etag);
-    expect(await get.json()).toEqual(order);
-    const head = await request(path, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect(head.headers.get('etag')).toBe(etag);
-    expect(await head.text()).toBe('');
-  });
-
-  it('answers a fresh conditional GET with 304 (If-None-Match and If-Modified-Since)', async () => {
-    const { path, etag } = await createOrder();
-    const byTag = await request(path, { headers: { 'If-None-Match': etag } });
-    expect(byTag.status).toBe(304);
-    expect(byTag.headers.get('etag')).toBe(etag);
-    const lastModified = (await request(path)).headers.get('last-modified')!;
-    expect((await request(path, { headers: { 'If-Modified-Since': lastModified } })).status).toBe(304);
-    expect((await request(path, { headers: { 'If-None-Match': '"v0"' } })).status).toBe(200);
-  });
-
-  it('refuses a write without a precondition with 428 and a problem document', async () => {
-    const { path } = await createOrder();
-    for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const response = await request(path, { method, json: order });
-      expect(response.status).toBe(428);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(await response.json()).toMatchObject({ status: 428, title: 'Precondition Required' });
-    }
-    expect((await request(path)).headers.get('etag')).toBe('"v1"');
-  });
-
-  it('prevents the lost update: the second writer gets 412 with the current ETag', async () => {
-    const { path, etag } = await createOrder();
-    // Alice and Bob both read v1.
-    const alice = await request(path, {
-      method: 'PUT',
-      headers: { 'If-Match': etag },
-      json: { ...order, status: 'paid' },
+  describe('requests', () => {
+    it('creates with POST and answers with ETag, Last-Modified and Location', async () => {
+      const response = await request('/orders', { method: 'POST', json: order });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('etag')).toMatch(/^"v1"$/);
+      expect(response.headers.get('last-modified')).toMatch(/GMT$/);
+      expect(response.headers.get('location')).toMatch(/^\/orders\/[0-9a-f-]{36}$/);
+      expect(await response.json()).toEqual(order);
     });
-    expect(alice.status).toBe(200);
-    const aliceEtag = alice.headers.get('etag');
-    expect(aliceEtag).not.toBe(etag);
-    const bob = await request(path, {
-      method: 'PUT',
-      headers: { 'If-Match': etag },
-      json: { ...order, note: 'leave at door' },
+
+    it('serves GET and HEAD with the same validators, HEAD without a body', async () => {
+      const { path, etag } = await createOrder();
+      const get = await request(path);
+      expect(get.status).toBe(200);
+      expect(get.headers.get('etag')).toBe(etag);
+      expect(await get.json()).toEqual(order);
+      const head = await request(path, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('etag')).toBe(etag);
+      expect(await head.text()).toBe('');
     });
-    expect(bob.status).toBe(412);
-    expect(bob.headers.get('content-type')).toBe('application/problem+json');
-    expect(bob.headers.get('etag')).toBe(aliceEtag);
-    expect(await bob.json()).toMatchObject({ status: 412, currentEtag: aliceEtag });
-    expect(await (await request(path)).json()).toMatchObject({ status: 'paid', note: null });
-    expect(conflicts.some((event) => event.method === 'PUT' && path.endsWith(event.id))).toBe(true);
-  });
 
-  it('creates with PUT and If-None-Match: *, once', async () => {
-    const path = `/orders/chosen-${Date.now()}`;
-    const first = await request(path, { method: 'PUT', headers: { 'If-None-Match': '*' }, json: order });
-    expect(first.status).toBe(201);
-    const second = await request(path, { method: 'PUT', headers: { 'If-None-Match': '*' }, json: order });
-    expect(second.status).toBe(412);
-    expect(await second.json()).toMatchObject({ currentEtag: '"v1"' });
-  });
-
-  it('answers 412 to If-Match on a PUT of a missing order, 404 to PATCH and DELETE', async () => {
-    const path = `/orders/missing-${Date.now()}`;
-    const put = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: order });
-    expect(put.status).toBe(412);
-    expect((await request(path, { method: 'PATCH', headers: { 'If-Match': '"v1"' }, json: {} })).status).toBe(404);
-    expect((await request(path, { method: 'DELETE', headers: { 'If-Match': '"v1"' } })).status).toBe(404);
-    expect((await request(path, { headers: { 'If-Match': '"v1"' } })).status).toBe(404);
-  });
-
-  it('applies a JSON merge patch under If-Match', async () => {
-    const { path, etag } = await createOrder();
-    const patched = await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'gift' } });
-    expect(patched.status).toBe(200);
-    expect(await patched.json()).toEqual({ ...order, note: 'gift' });
-    const stale = await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'x' } });
-    expect(stale.status).toBe(412);
-    const invalid = await request(path, {
-      method: 'PATCH',
-      headers: { 'If-Match': patched.headers.get('etag')! },
-      json: { status: 'lost' },
+    it('answers a fresh conditional GET with 304 (If-None-Match and If-Modified-Since)', async () => {
+      const { path, etag } = await createOrder();
+      const byTag = await request(path, { headers: { 'If-None-Match': etag } });
+      expect(byTag.status).toBe(304);
+      expect(byTag.headers.get('etag')).toBe(etag);
+      const lastModified = (await request(path)).headers.get('last-modified')!;
+      expect((await request(path, { headers: { 'If-Modified-Since': lastModified } })).status).toBe(304);
+      expect((await request(path, { headers: { 'If-None-Match': '"v0"' } })).status).toBe(200);
     });
-    expect(invalid.status).toBe(422);
-  });
 
-  it('deletes only the version the client has seen', async () => {
-    const { path, etag } = await createOrder();
-    await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'changed' } });
-    expect((await request(path, { method: 'DELETE', headers: { 'If-Match': etag } })).status).toBe(412);
-    expect((await request(path, { method: 'DELETE', headers: { 'If-Match': '*' } })).status).toBe(204);
-    expect((await request(path)).status).toBe(404);
-  });
+    it('refuses a write without a precondition with 428 and a problem document', async () => {
+      const { path } = await createOrder();
+      for (const method of ['PUT', 'PATCH', 'DELETE']) {
+        const response = await request(path, { method, json: order });
+        expect(response.status).toBe(428);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(await response.json()).toMatchObject({ status: 428, title: 'Precondition Required' });
+      }
+      expect((await request(path)).headers.get('etag')).toBe('"v1"');
+    });
 
-  it('treats a malformed If-Match as matching nothing (412), and bad bodies as 400/422', async () => {
-    const { path } = await createOrder();
-    expect((await request(path, { method: 'PUT', headers: { 'If-Match': 'v1' }, json: order })).status).toBe(412);
-    const huge = `"${'x'.repeat(9_000)}"`; // over the 8 KiB cap, under Node's own 16 KiB limit
-    expect((await request(path, { method: 'PUT', headers: { 'If-Match': huge }, json: order })).status).toBe(412);
-    const notJson = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, body: '{' });
-    expect(notJson.status).toBe(400);
-    const wrong = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { customer: 1 } });
-    expect(wrong.status).toBe(422);
-    expect((await request(path)).headers.get('etag')).toBe('"v1"');
-  });
+    it('prevents the lost update: the second writer gets 412 with the current ETag', async () => {
+      const { path, etag } = await createOrder();
+      // Alice and Bob both read v1.
+      const alice = await request(path, {
+        method: 'PUT',
+        headers: { 'If-Match': etag },
+        json: { ...order, status: 'paid' },
+      });
+      expect(alice.status).toBe(200);
+      const aliceEtag = alice.headers.get('etag');
+      expect(aliceEtag).not.toBe(etag);
+      const bob = await request(path, {
+        method: 'PUT',
+        headers: { 'If-Match': etag },
+        json: { ...order, note: 'leave at door' },
+      });
+      expect(bob.status).toBe(412);
+      expect(bob.headers.get('content-type')).toBe('application/problem+json');
+      expect(bob.headers.get('etag')).toBe(aliceEtag);
+      expect(await bob.json()).toMatchObject({ status: 412, currentEtag: aliceEtag });
+      expect(await (await request(path)).json()).toMatchObject({ status: 'paid', note: null });
+      expect(conflicts.some((event) => event.method === 'PUT' && path.endsWith(event.id))).toBe(true);
+    });
 
-  it('lets exactly one of 50 concurrent PUTs with the same If-Match succeed', async () => {
-    const { path, etag } = await createOrder();
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        request(path, { method: 'PUT', headers: { 'If-Match': etag }, json: { ...order, note: `writer ${i}` } }),
-      ),
-    );
-    const statuses = responses.map((response) => response.status).sort();
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 412)).toHaveLength(49);
-    const winner = responses.find((response) => response.status === 200)!;
-    expect((await request(path)).headers.get('etag')).toBe(winner.headers.get('etag'));
+    it('creates with PUT and If-None-Match: *, once', async () => {
+      const path = `/orders/chosen-${Date.now()}`;
+      const first = await request(path, { method: 'PUT', headers: { 'If-None-Match': '*' }, json: order });
+      expect(first.status).toBe(201);
+      const second = await request(path, { method: 'PUT', headers: { 'If-None-Match': '*' }, json: order });
+      expect(second.status).toBe(412);
+      expect(await second.json()).toMatchObject({ currentEtag: '"v1"' });
+    });
+
+    it('answers 412 to If-Match on a PUT of a missing order, 404 to PATCH and DELETE', async () => {
+      const path = `/orders/missing-${Date.now()}`;
+      const put = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: order });
+      expect(put.status).toBe(412);
+      expect((await request(path, { method: 'PATCH', headers: { 'If-Match': '"v1"' }, json: {} })).status).toBe(404);
+      expect((await request(path, { method: 'DELETE', headers: { 'If-Match': '"v1"' } })).status).toBe(404);
+      expect((await request(path, { headers: { 'If-Match': '"v1"' } })).status).toBe(404);
+    });
+
+    it('applies a JSON merge patch under If-Match', async () => {
+      const { path, etag } = await createOrder();
+      const patched = await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'gift' } });
+      expect(patched.status).toBe(200);
+      expect(await patched.json()).toEqual({ ...order, note: 'gift' });
+      const stale = await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'x' } });
+      expect(stale.status).toBe(412);
+      const invalid = await request(path, {
+        method: 'PATCH',
+        headers: { 'If-Match': patched.headers.get('etag')! },
+        json: { status: 'lost' },
+      });
+      expect(invalid.status).toBe(422);
+    });
+
+    it('deletes only the version the client has seen', async () => {
+      const { path, etag } = await createOrder();
+      await request(path, { method: 'PATCH', headers: { 'If-Match': etag }, json: { note: 'changed' } });
+      expect((await request(path, { method: 'DELETE', headers: { 'If-Match': etag } })).status).toBe(412);
+      expect((await request(path, { method: 'DELETE', headers: { 'If-Match': '*' } })).status).toBe(204);
+      expect((await request(path)).status).toBe(404);
+    });
+
+    it('treats a malformed If-Match as matching nothing (412), and bad bodies as 400/422', async () => {
+      const { path } = await createOrder();
+      expect((await request(path, { method: 'PUT', headers: { 'If-Match': 'v1' }, json: order })).status).toBe(412);
+      const huge = `"${'x'.repeat(9_000)}"`; // over the 8 KiB cap, under Node's own 16 KiB limit
+      expect((await request(path, { method: 'PUT', headers: { 'If-Match': huge }, json: order })).status).toBe(412);
+      const notJson = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, body: '{' });
+      expect(notJson.status).toBe(400);
+      const wrong = await request(path, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { customer: 1 } });
+      expect(wrong.status).toBe(422);
+      expect((await request(path)).headers.get('etag')).toBe('"v1"');
+    });
+
+    it('lets exactly one of 50 concurrent PUTs with the same If-Match succeed', async () => {
+      const { path, etag } = await createOrder();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          request(path, { method: 'PUT', headers: { 'If-Match': etag }, json: { ...order, note: `writer ${i}` } }),
+        ),
+      );
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 412)).toHaveLength(49);
+      const winner = responses.find((response) => response.status === 200)!;
+      expect((await request(path)).headers.get('etag')).toBe(winner.headers.get('etag'));
+    });
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Where the orders live, chosen by ORDERS_BACKEND: `sqlite` (default; DATABASE_FILE),
+ * `postgres` (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) or `pglite`
+ * (embedded PostgreSQL; PGLITE_DIR, in memory when unset).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Store } from '@ifmatch/core';
+import type { Order } from './orders.js';
+
+export type Backend = 'sqlite' | 'postgres' | 'pglite';
+
+export interface OrdersDatabase {
+  readonly store: Store<string, Order>;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = process.env): Promise<OrdersDatabase> {
+  if (backend === 'sqlite') {
+    const { default: Database } = await import('better-sqlite3');
+    const { createOrdersStore, createOrdersTable } = await import('./orders.js');
+    const file = resolve(env.DATABASE_FILE ?? 'data/orders.db');
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    createOrdersTable(db);
+    return {
+      store: createOrdersStore(db),
+      description: `SQLite ${file}`,
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const { createPostgresStore } = await import('@ifmatch/postgres');
+  const { orders, ORDERS_DDL } = await import('./orders-postgres.js');
+  if (backend === 'postgres') {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const pool = new pg.Pool({ connectionString: url, max: 16 });
+    const db = drizzle(pool);
+    await db.execute(ORDERS_DDL);
+    return {
+      store: createPostgresStore<Order, string>({ db, table: orders }),
+      description: `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}`,
+      close: () => pool.end(),
+    };
+  }
+  if (backend === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const client = new PGlite(env.PGLITE_DIR);
+    const db = drizzle(client);
+    await db.execute(ORDERS_DDL);
+    return {
+      store: createPostgresStore<Order, string>({ db, table: orders }),
+      description: `PGlite ${env.PGLITE_DIR ?? '(in memory)'}`,
+      close: () => client.close(),
+    };
+  }
+  throw new Error(`ORDERS_BACKEND must be sqlite, postgres or pglite, not ${String(backend)}`);
+}

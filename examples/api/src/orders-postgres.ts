@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import { bigint, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+
+/** The orders table on PostgreSQL: the same columns as on SQLite. */
+export const orders = pgTable('orders', {
+  id: text('id').primaryKey(),
+  customer: text('customer').notNull(),
+  items: jsonb('items').notNull(),
+  status: text('status').notNull(),
+  note: text('note'),
+  version: integer('version').notNull(),
+  modifiedAt: bigint('modified_at', { mode: 'number' }).notNull(),
+  etagHash: text('etag_hash'),
+});
+
+export const ORDERS_DDL = sql`create table if not exists orders (
+  id text primary key,
+  customer text not null,
+  items jsonb not null,
+  status text not null,
+  note text,
+  version integer not null,
+  modified_at bigint not null,
+  etag_hash text
+)`;
