@@ -81,7 +81,9 @@ try {
   } catch (error) {
     output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
   }
-  const ours = output.split('\n').filter((line) => /(^|\/)packages\/[^/]+\/dist\//.test(line) && !line.includes('node_modules'));
+  const ours = output
+    .split('\n')
+    .filter((line) => /(^|\/)packages\/[^/]+\/dist\//.test(line) && !line.includes('node_modules'));
   if (ours.length > 0) {
     failures.push('declarations type-check');
     console.log(`FAIL declarations type-check\n${ours.join('\n')}`);
