@@ -11,6 +11,7 @@ export default defineConfig({
       '@ifmatch/contract': source('contract'),
       '@ifmatch/sqlite': source('sqlite'),
       '@ifmatch/postgres': source('postgres'),
+      '@ifmatch/dynamodb': source('dynamodb'),
     },
   },
   test: {
