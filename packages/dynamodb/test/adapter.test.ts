@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { IfMatchError, UNCONDITIONAL } from '@ifmatch/core';
+import { createDynamoStore } from '@ifmatch/dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toIfMatchError } from '../src/errors.js';
+import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(IfMatchError);
+  return (error as IfMatchError).code;
+}
+
+describe.runIf(javaAvailable())('@ifmatch/dynamodb on DynamoDB Local', () => {
+  let server: DynamoServer;
+  beforeAll(async () => {
+    server = await startDynamoLocal();
+    await createTable(server.client(), 'lines', 'sk');
+    await createTable(server.client(), 'docs');
+  });
+  afterAll(() => server?.stop());
+
+  it('uses a sort key: keys are { pk, sk } objects', async () => {
+    const store = createDynamoStore<{ sku: string }, { pk: string; sk: string }>({
+      client: server.client(),
+      table: { name: 'lines', partitionKey: 'pk', sortKey: 'sk' },
+    });
+    const created = await store.create({ pk: 'order-1', sk: 'line-1' }, { sku: 'tea' });
+    expect(created.ok && created.record.key).toEqual({ pk: 'order-1', sk: 'line-1' });
+    await store.create({ pk: 'order-1', sk: 'line-2' }, { sku: 'milk' });
+    expect((await store.get({ pk: 'order-1', sk: 'line-1' }))?.value).toEqual({ sku: 'tea' });
+    expect((await store.get({ pk: 'order-1', sk: 'line-2' }))?.value).toEqual({ sku: 'milk' });
+    await expect(store.get({ pk: 'order-1' } as never)).rejects.toThrow(TypeError);
+  });
+
+  it('round-trips numbers, nested maps, lists, binary and empty strings', async () => {
+    const store = createDynamoStore<Record<string, unknown>, string>({
+      client: server.client(),
+      table: { name: 'docs', partitionKey: 'pk' },
+    });
+    const value = {
+      int: 42,
+      float: -0.125,
+      big: 2 ** 52,
+      empty: '',
+      nested: { list: [1, 'two', { three: [true, null] }], map: { a: { b: 'c' } } },
+      bytes: new Uint8Array([0, 1, 254, 255]),
+    };
+    await store.create('values', value);
+    expect((await store.get('values'))?.value).toEqual(value);
+  });
+
+  it('keeps the value in one attribute and the system fields beside it, under names you choose', async () => {
+    const client = server.client();
+    const store = createDynamoStore<{ n: number }, string>({
+      client,
+      table: { name: 'docs', partitionKey: 'pk' },
+      attributes: { value: 'body', version: 'rev', modifiedAt: 'changed at', hash: 'digest', writeId: 'op' },
+      strategy: 'hash',
+    });
+    const created = await store.create('named', { n: 1 });
+    const { Item } = await client.send(new GetItemCommand({ TableName: 'docs', Key: { pk: { S: 'named' } } }));
+    const item = unmarshall(Item!);
+    expect(item).toMatchObject({ pk: 'named', body: { n: 1 }, rev: 1 });
+    expect(created.ok && created.record.etag.opaque).toBe(item.digest);
+    expect(typeof item['changed at']).toBe('number');
+  });
+
+  it('refuses an item over DynamoDB’s size limit as INVALID_VALUE', async () => {
+    const store = createDynamoStore<{ blob: string }, string>({
+      client: server.client(),
+      table: { name: 'docs', partitionKey: 'pk' },
+    });
+    expect(await codeOf(store.create('huge', { blob: 'x'.repeat(500 * 1024) }))).toBe('INVALID_VALUE');
+    expect(await store.get('huge')).toBeUndefined();
+  });
+
+  it('recognises its own write when the SDK retries a request that had succeeded', async () => {
+    const client = server.client();
+    // The first UpdateItem reaches DynamoDB, its answer is "lost", and it is sent again.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'UpdateItemCommand') return next(args);
+        await next(args);
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'sendTwice' },
+    );
+    const store = createDynamoStore<{ n: number }, string>({ client, table: { name: 'docs', partitionKey: 'pk' } });
+    const created = await store.create('twice', { n: 1 });
+    expect(created.ok).toBe(true);
+    const updated = await store.put('twice', { n: 2 }, { etagIn: [created.ok ? created.record.etag : never()] });
+    expect(updated.ok && updated.record).toMatchObject({ version: 2, value: { n: 2 } });
+  });
+
+  it('never splices data into expressions: odd attribute names and values are passed as such', async () => {
+    const client = server.client();
+    const store = createDynamoStore<{ 'a) OR (b': string }, string>({
+      client,
+      table: { name: 'docs', partitionKey: 'pk' },
+      attributes: { value: 'v) OR attribute_exists(#pk' },
+    });
+    const created = await store.create(':now #pk', { 'a) OR (b': ':one' });
+    expect(created.ok && created.record.value).toEqual({ 'a) OR (b': ':one' });
+    const stale = await store.put(':now #pk', { 'a) OR (b': 'x' }, { etagIn: [{ weak: false, opaque: 'v9' }] });
+    expect(stale.ok).toBe(false);
+    // An item written by someone else outside the store is still judged by its version.
+    await client.send(
+      new UpdateItemCommand({
+        TableName: 'docs',
+        Key: { pk: { S: ':now #pk' } },
+        UpdateExpression: 'SET #v = :v',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':v': { N: '7' } },
+      }),
+    );
+    expect((await store.get(':now #pk'))?.etag.opaque).toBe('v7');
+  });
+});
+
+describe.runIf(javaAvailable())('@ifmatch/dynamodb when the server goes away', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ifmatch-dynamodb-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports TRANSPORT, never a conflict, and nothing partial is written', async () => {
+    const first = await startDynamoLocal({ dbPath: dir });
+    await createTable(first.client(), 'faults');
+    const store = createDynamoStore<{ n: number }, string>({
+      client: clientFor(first.endpoint, { maxAttempts: 1 }),
+      table: { name: 'faults', partitionKey: 'pk' },
+    });
+    const created = await store.create('k', { n: 1 });
+    if (!created.ok) throw new Error('seed failed');
+    await first.stop();
+
+    expect(await codeOf(store.put('k', { n: 2 }, { etagIn: [created.record.etag] }))).toBe('TRANSPORT');
+    expect(await codeOf(store.get('k'))).toBe('TRANSPORT');
+
+    // The same data, served again on the same port: the record is as it was.
+    const port = Number(new URL(first.endpoint).port);
+    const second = await startDynamoLocal({ dbPath: dir, port });
+    try {
+      const record = await store.get('k');
+      expect(record).toMatchObject({ value: { n: 1 }, version: 1 });
+      expect((await store.put('k', { n: 2 }, { etagIn: [created.record.etag] })).ok).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('toIfMatchError', () => {
+  const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
+  it.each([
+    ['ProvisionedThroughputExceededException', 'write', 'THROTTLED'],
+    ['ThrottlingException', 'read', 'THROTTLED'],
+    ['RequestLimitExceeded', 'write', 'THROTTLED'],
+    ['ValidationException', 'write', 'INVALID_VALUE'],
+    ['InternalServerError', 'write', 'OUTCOME_UNKNOWN'],
+    ['TimeoutError', 'write', 'OUTCOME_UNKNOWN'],
+    ['TimeoutError', 'read', 'TRANSPORT'],
+    ['ResourceNotFoundException', 'read', 'STORE_ERROR'],
+  ] as const)('maps %s on a %s to %s', (name, kind, code) => {
+    const mapped = toIfMatchError(named(name), kind);
+    expect(mapped.code).toBe(code);
+    expect(mapped.cause).toBeInstanceOf(Error);
+  });
+
+  it('maps socket errors by whether the request can have been sent', () => {
+    expect(toIfMatchError(named('Error', { code: 'ECONNREFUSED' }), 'write').code).toBe('TRANSPORT');
+    expect(toIfMatchError(named('Error', { code: 'ECONNRESET' }), 'write').code).toBe('OUTCOME_UNKNOWN');
+  });
+});
+
+function never(): never {
+  throw new Error('unreachable');
+}
