@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core.bench.js';
+import { dynamoBenchmarks } from './dynamodb.bench.js';
 import type { Comparison, RaceResult } from './harness.js';
 import { postgresBenchmarks } from './postgres.bench.js';
 import { sqliteBenchmarks } from './sqlite.bench.js';
@@ -15,6 +16,7 @@ const suites: [string, Suite][] = [
   ['core', coreBenchmarks],
   ['sqlite', sqliteBenchmarks],
   ['postgres', postgresBenchmarks],
+  ['dynamodb', dynamoBenchmarks],
 ];
 
 const only = process.argv.slice(2);
