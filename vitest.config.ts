@@ -12,6 +12,7 @@ export default defineConfig({
       '@ifmatch/sqlite': source('sqlite'),
       '@ifmatch/postgres': source('postgres'),
       '@ifmatch/dynamodb': source('dynamodb'),
+      '@ifmatch/mongodb': source('mongodb'),
     },
   },
   test: {
