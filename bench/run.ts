@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core.bench.js';
 import { dynamoBenchmarks } from './dynamodb.bench.js';
 import type { Comparison, RaceResult } from './harness.js';
+import { mongoBenchmarks } from './mongodb.bench.js';
 import { postgresBenchmarks } from './postgres.bench.js';
 import { sqliteBenchmarks } from './sqlite.bench.js';
 
@@ -17,6 +18,7 @@ const suites: [string, Suite][] = [
   ['sqlite', sqliteBenchmarks],
   ['postgres', postgresBenchmarks],
   ['dynamodb', dynamoBenchmarks],
+  ['mongodb', mongoBenchmarks],
 ];
 
 const only = process.argv.slice(2);
