@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { IfMatchError, UNCONDITIONAL } from '@ifmatch/core';
+import { IfMatchError } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toIfMatchError } from '../src/errors.js';
