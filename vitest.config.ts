@@ -13,6 +13,11 @@ export default defineConfig({
       '@ifmatch/postgres': source('postgres'),
       '@ifmatch/dynamodb': source('dynamodb'),
       '@ifmatch/mongodb': source('mongodb'),
+      '@ifmatch/http/node': fileURLToPath(new URL('./packages/http/src/node.ts', import.meta.url)),
+      '@ifmatch/http': source('http'),
+      '@ifmatch/express': source('express'),
+      '@ifmatch/fastify': source('fastify'),
+      '@ifmatch/hono': source('hono'),
     },
   },
   test: {

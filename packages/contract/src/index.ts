@@ -10,6 +10,12 @@ import { describeSemantics } from './semantics.js';
 import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
 
+export {
+  type ConformanceResource,
+  describeHttpConformance,
+  type HttpConformanceOptions,
+  type Item as ConformanceItem,
+} from './http.js';
 export type { ContractDocument, ContractSubject, PersistedRecord, StoreContractOptions } from './subject.js';
 
 const STRATEGIES: readonly StrategyName[] = ['version', 'timestamp', 'hash'];

@@ -1,0 +1,10 @@
+export { HttpProblem, type Problem, problemResponse } from './problem.js';
+export {
+  type ConflictEvent,
+  createResource,
+  hasPrecondition,
+  type Resource,
+  type ResourceOptions,
+  storeErrorResponse,
+  validators,
+} from './resource.js';
