@@ -18,6 +18,7 @@ export default defineConfig({
       '@ifmatch/express': source('express'),
       '@ifmatch/fastify': source('fastify'),
       '@ifmatch/hono': source('hono'),
+      '@ifmatch/client': source('client'),
     },
   },
   test: {

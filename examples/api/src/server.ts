@@ -13,9 +13,9 @@ const database = await openOrders((process.env.ORDERS_BACKEND ?? 'sqlite') as Ba
 const api = createOrdersApi({
   store: database.store,
   onConflict: (event) =>
-    console.log(`412 ${event.method} /orders/${event.id} (current ${event.currentEtag ?? 'none'})`),
+    console.log(`${event.reason} ${event.method} /orders/${event.key} (current ${event.currentEtag ?? 'none'})`),
 });
-const server = createServer((req, res) => void api(req, res));
+const server = createServer(api);
 server.listen(port, host, () => {
   console.log(`orders API on http://${host}:${port} (${database.description})`);
 });

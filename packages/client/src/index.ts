@@ -1,0 +1,195 @@
+/**
+ * @ifmatch/client: a `fetch` wrapper for APIs that use ETags. It remembers the tag (and body)
+ * of what it read, revalidates with `If-None-Match` (serving its copy on 304), sends
+ * `If-Match` on every write, and on 412 re-reads and re-applies the caller's change with
+ * bounded, jittered retries. It never writes without a precondition, so it never silently
+ * overwrites, and it never retries anything but a conflict.
+ */
+import { IfMatchError, RETRY, type RetryOptions, retryOnConflict } from '@ifmatch/core';
+
+export interface ClientOptions {
+  /** The fetch to use (default `globalThis.fetch`). */
+  readonly fetch?: typeof fetch;
+  /** Bounds for `update`'s retries (default: core's `RetryOptions` defaults). */
+  readonly retry?: RetryOptions;
+  /** Headers sent with every request (authorisation, say). */
+  readonly headers?: HeadersInit;
+}
+
+/** A representation the client read or wrote. */
+export interface Representation<T> {
+  readonly url: string;
+  readonly value: T;
+  /** The formatted `ETag` header, e.g. `"v3"`. */
+  readonly etag: string;
+}
+
+/** The outcome of a write: a conflict is an outcome, like the store's. */
+export type WriteResult<T> =
+  | { readonly ok: true; readonly status: number; readonly representation: Representation<T> | undefined }
+  /** 412: the resource changed (or, with `If-Match`, is gone); `currentEtag` when the server said. */
+  | { readonly ok: false; readonly status: 412; readonly currentEtag: string | undefined };
+
+/** An answer the client does not handle as an outcome (4xx other than 412, 5xx). */
+export class HttpStatusError extends Error {
+  readonly status: number;
+  /** The RFC 9457 problem document, when the server sent one. */
+  readonly problem: unknown;
+
+  constructor(status: number, problem: unknown, message: string) {
+    super(message);
+    this.name = 'HttpStatusError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export interface Client {
+  /** GET, revalidating a copy it holds (`If-None-Match`); `undefined` for 404. */
+  get<T>(url: string): Promise<Representation<T> | undefined>;
+  /** PUT with `If-Match` (the tag last seen for `url`, or `expectedEtag`); PUT with `If-None-Match: *` when `create`. */
+  put<T>(url: string, value: T, options?: { expectedEtag?: string; create?: boolean }): Promise<WriteResult<T>>;
+  /**
+   * Read, change, write with `If-Match`; on 412 read again and re-apply `change`, with
+   * jittered backoff, `RETRIES_EXHAUSTED` after the last attempt. `change` may run more than
+   * once: keep it pure. Rejects with `HttpStatusError` 404 when there is nothing to update.
+   */
+  update<T>(url: string, change: (current: T) => T | Promise<T>, retry?: RetryOptions): Promise<Representation<T>>;
+  /** DELETE with `If-Match` (the tag last seen, or `expectedEtag`). */
+  delete(url: string, options?: { expectedEtag?: string }): Promise<WriteResult<never>>;
+  /** Forgets what it holds for `url` (or everything). */
+  forget(url?: string): void;
+}
+
+export function createClient(options: ClientOptions = {}): Client {
+  const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const copies = new Map<string, Representation<unknown>>();
+
+  /** Sends a request; failures of the network become typed errors, never conflicts. */
+  const send = async (url: string, init: RequestInit, writes: boolean): Promise<Response> => {
+    const headers = new Headers(options.headers);
+    new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+    let response: Response;
+    try {
+      response = await fetcher(url, { ...init, headers });
+    } catch (error) {
+      // The request may have reached the server: for a write, its outcome is unknown.
+      throw new IfMatchError(
+        writes ? 'OUTCOME_UNKNOWN' : 'TRANSPORT',
+        `${init.method ?? 'GET'} ${url} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (response.status === 503 || response.status === 429) {
+      throw new IfMatchError('THROTTLED', `${init.method ?? 'GET'} ${url}: ${response.status}`, {
+        cause: await problemOf(response),
+      });
+    }
+    if (response.status === 504) {
+      throw new IfMatchError(
+        'OUTCOME_UNKNOWN',
+        `${init.method ?? 'GET'} ${url}: 504, the write may have been applied`,
+        {
+          cause: await problemOf(response),
+        },
+      );
+    }
+    return response;
+  };
+
+  const unexpected = async (response: Response, what: string) =>
+    new HttpStatusError(response.status, await problemOf(response), `${what}: unexpected ${response.status}`);
+
+  const remember = async <T>(url: string, response: Response): Promise<Representation<T> | undefined> => {
+    const etag = response.headers.get('etag');
+    const text = await response.text();
+    if (etag === null || text === '') {
+      copies.delete(url);
+      return undefined;
+    }
+    const representation = { url, value: JSON.parse(text) as T, etag };
+    copies.set(url, representation);
+    return representation;
+  };
+
+  const get = async <T>(url: string): Promise<Representation<T> | undefined> => {
+    const held = copies.get(url) as Representation<T> | undefined;
+    const response = await send(url, { headers: held ? { 'If-None-Match': held.etag } : {} }, false);
+    if (response.status === 304 && held) return held;
+    if (response.status === 404) {
+      copies.delete(url);
+      return undefined;
+    }
+    if (!response.ok) throw await unexpected(response, `GET ${url}`);
+    return remember<T>(url, response);
+  };
+
+  const write = async <T>(url: string, init: RequestInit): Promise<WriteResult<T>> => {
+    const response = await send(url, init, true);
+    if (response.status === 412) {
+      copies.delete(url);
+      const problem = (await problemOf(response)) as { currentEtag?: string } | undefined;
+      return { ok: false, status: 412, currentEtag: response.headers.get('etag') ?? problem?.currentEtag };
+    }
+    if (!response.ok) throw await unexpected(response, `${init.method} ${url}`);
+    if (init.method === 'DELETE') {
+      copies.delete(url);
+      return { ok: true, status: response.status, representation: undefined };
+    }
+    return { ok: true, status: response.status, representation: await remember<T>(url, response) };
+  };
+
+  /** The precondition for a write: never none. */
+  const precondition = (
+    url: string,
+    expectedEtag: string | undefined,
+    create: boolean | undefined,
+  ): Record<string, string> => {
+    if (create) return { 'If-None-Match': '*' };
+    const etag = expectedEtag ?? copies.get(url)?.etag;
+    if (etag === undefined) {
+      throw new TypeError(`no ETag known for ${url}: read it first, pass expectedEtag, or create`);
+    }
+    return { 'If-Match': etag };
+  };
+
+  return {
+    get,
+    put: async (url, value, writeOptions = {}) =>
+      write(url, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...precondition(url, writeOptions.expectedEtag, writeOptions.create),
+        },
+        body: JSON.stringify(value),
+      }),
+    update: <T>(url: string, change: (current: T) => T | Promise<T>, retry = options.retry) =>
+      retryOnConflict<Representation<T>>(async () => {
+        const current = await get<T>(url);
+        if (current === undefined) throw new HttpStatusError(404, undefined, `PUT ${url}: nothing to update`);
+        const next = await change(current.value);
+        const result = await write<T>(url, {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json', 'If-Match': current.etag },
+          body: JSON.stringify(next),
+        });
+        if (!result.ok) return RETRY;
+        return result.representation ?? { url, value: next, etag: current.etag };
+      }, retry),
+    delete: async (url, deleteOptions = {}) =>
+      write<never>(url, { method: 'DELETE', headers: precondition(url, deleteOptions.expectedEtag, false) }),
+    forget(url) {
+      if (url === undefined) copies.clear();
+      else copies.delete(url);
+    },
+  };
+}
+
+async function problemOf(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
