@@ -10,7 +10,7 @@ describe('README code', () => {
   const blocks = [...readme.matchAll(/<!-- snippet: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
 
   it('shows snippets', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
   });
 
   it.each(blocks.map((block) => [block[1], block[2]]))('shows %s exactly as compiled and tested', (file, code) => {
@@ -29,6 +29,13 @@ describe('quick start', () => {
       console.log = log;
     }
     expect(lines).toEqual([['conflict; current text is', 'hello, world'], [3]]);
+  });
+});
+
+describe('postgres example', () => {
+  it('runs on PGlite and ends with the quantity its comment says', async () => {
+    const { postgresExample } = await import('./postgres.js');
+    expect(await postgresExample()).toBe(3);
   });
 });
 
