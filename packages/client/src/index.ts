@@ -68,7 +68,9 @@ export function createClient(options: ClientOptions = {}): Client {
   /** Sends a request; failures of the network become typed errors, never conflicts. */
   const send = async (url: string, init: RequestInit, writes: boolean): Promise<Response> => {
     const headers = new Headers(options.headers);
-    new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+    new Headers(init.headers).forEach((value, name) => {
+      headers.set(name, value);
+    });
     let response: Response;
     try {
       response = await fetcher(url, { ...init, headers });
