@@ -1,10 +1,10 @@
 /** @ifmatch/dynamodb on DynamoDB Local: conditional vs unconditional UpdateItem, and races. */
 import { execFileSync } from 'node:child_process';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { type EntityTag, UNCONDITIONAL } from '@ifmatch/core';
+import type { EntityTag } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { createTable, startDynamoLocal } from '../packages/dynamodb/test/dynamodb-local.js';
-import { type Comparison, compare, type RaceResult } from './harness.js';
+import { type Comparison, compare, hotKeyRace, oneWinnerRace, type RaceResult } from './harness.js';
 
 type Counter = { count: number };
 
@@ -60,58 +60,12 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
       ],
       1000,
     );
-    const races = [await oneWinner(store), await hotKey(store)];
+    const races = [
+      await oneWinnerRace('DynamoDB', store, { count: 0 }),
+      await hotKeyRace('DynamoDB', store, { count: 0 }, 32, 10),
+    ];
     return { comparisons, races };
   } finally {
     await server.stop();
   }
-}
-
-const RACERS = 100;
-const WRITERS = 32;
-const INCREMENTS = 10;
-
-/** 100 writers with the same tag: exactly one may win; anything else is a lost update. */
-async function oneWinner(store: ReturnType<typeof createDynamoStore<Counter, string>>): Promise<RaceResult> {
-  const key = `race-${Date.now()}`;
-  const created = await store.create(key, { count: 0 });
-  if (!created.ok) throw new Error('seed failed');
-  const started = performance.now();
-  const outcomes = await Promise.all(
-    Array.from({ length: RACERS }, (_, i) => store.put(key, { count: i + 1 }, { etagIn: [created.record.etag] })),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const winners = outcomes.filter((outcome) => outcome.ok).length;
-  return {
-    name: `DynamoDB one tag, ${RACERS} writers: exactly one may win (winners − 1 = lost updates)`,
-    goodput: winners / seconds,
-    lostUpdates: winners - 1,
-    seconds,
-  };
-}
-
-async function hotKey(store: ReturnType<typeof createDynamoStore<Counter, string>>): Promise<RaceResult> {
-  const key = `hot-${Date.now()}`;
-  await store.create(key, { count: 0 });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      for (let i = 0; i < INCREMENTS; i++) {
-        const outcome = await store.update(key, (c) => ({ count: c.count + 1 }), UNCONDITIONAL, {
-          attempts: 10_000,
-          baseDelayMs: 2,
-          maxDelayMs: 50,
-        });
-        if (!outcome.ok) throw new Error('increment failed');
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const final = (await store.get(key))!.value.count;
-  return {
-    name: `DynamoDB hot key, ${WRITERS} writers × ${INCREMENTS}: ifmatch store.update`,
-    goodput: final / seconds,
-    lostUpdates: WRITERS * INCREMENTS - final,
-    seconds,
-  };
 }

@@ -1,3 +1,4 @@
+import { type Store, UNCONDITIONAL } from '@ifmatch/core';
 import { Bench } from 'tinybench';
 
 /** One side-by-side comparison: `subject` against `baseline`, measured in the same run. */
@@ -69,4 +70,68 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
       pass: target === undefined ? undefined : pair.metric === 'speedup' ? value >= target : value <= target,
     };
   });
+}
+
+/** Records with a counter: what the races write. Any adapter's store fits. */
+type Counted = { count: number };
+
+/** `writers` concurrent puts with one tag: exactly one may win; every extra winner is a lost update. */
+export async function oneWinnerRace<T extends Counted>(
+  label: string,
+  store: Store<string, T>,
+  seed: T,
+  writers = 100,
+): Promise<RaceResult> {
+  const key = `race-${Date.now()}-${Math.random()}`;
+  const created = await store.create(key, seed);
+  if (!created.ok) throw new Error('seed failed');
+  const started = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: writers }, (_, i) =>
+      store.put(key, { ...seed, count: i + 1 }, { etagIn: [created.record.etag] }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const winners = outcomes.filter((outcome) => outcome.ok).length;
+  return {
+    name: `${label}: one tag, ${writers} writers, exactly one may win (winners − 1 = lost updates)`,
+    goodput: winners / seconds,
+    lostUpdates: winners - 1,
+    seconds,
+  };
+}
+
+/** `writers` × `increments` retried `store.update`s of one record: none may be lost. */
+export async function hotKeyRace<T extends Counted>(
+  label: string,
+  store: Store<string, T>,
+  seed: T,
+  writers = 32,
+  increments = 40,
+): Promise<RaceResult> {
+  const key = `hot-${Date.now()}-${Math.random()}`;
+  await store.create(key, seed);
+  const retry = { attempts: 10_000, baseDelayMs: 2, maxDelayMs: 50 };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let i = 0; i < increments; i++) {
+        const outcome = await store.update(
+          key,
+          (current) => ({ ...current, count: current.count + 1 }),
+          UNCONDITIONAL,
+          retry,
+        );
+        if (!outcome.ok) throw new Error('increment failed');
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const final = (await store.get(key))!.value.count - seed.count;
+  return {
+    name: `${label}: hot key, ${writers} writers × ${increments}, ifmatch store.update (optimistic, retried)`,
+    goodput: final / seconds,
+    lostUpdates: writers * increments - final,
+    seconds,
+  };
 }

@@ -1,10 +1,10 @@
 /** @ifmatch/mongodb on the MongoDB stand-in (or MONGODB_URL): vs plain updateOne and Mongoose. */
-import { type EntityTag, UNCONDITIONAL } from '@ifmatch/core';
+import type { EntityTag } from '@ifmatch/core';
 import { createMongoStore } from '@ifmatch/mongodb';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { mongoAvailable, startMongo } from '../packages/mongodb/test/mongo-server.js';
-import { type Comparison, compare, type RaceResult } from './harness.js';
+import { type Comparison, compare, hotKeyRace, oneWinnerRace, type RaceResult } from './harness.js';
 
 type Counter = { title: string; count: number };
 
@@ -78,57 +78,14 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
         target: 2,
       },
     ]);
-    return { comparisons, races: [await oneWinner(store), await hotKey(store)] };
+    const seed = { title: 'race', count: 0 };
+    return {
+      comparisons,
+      races: [await oneWinnerRace('MongoDB', store, seed), await hotKeyRace('MongoDB', store, seed)],
+    };
   } finally {
     await connection.close();
     await client.close();
     await server.stop();
   }
-}
-
-async function oneWinner(store: ReturnType<typeof createMongoStore<Counter, string>>): Promise<RaceResult> {
-  const key = `race-${Date.now()}`;
-  const created = await store.create(key, { title: 'race', count: 0 });
-  if (!created.ok) throw new Error('seed failed');
-  const started = performance.now();
-  const outcomes = await Promise.all(
-    Array.from({ length: 100 }, (_, i) =>
-      store.put(key, { title: 'race', count: i }, { etagIn: [created.record.etag] }),
-    ),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const winners = outcomes.filter((outcome) => outcome.ok).length;
-  return {
-    name: 'MongoDB one tag, 100 writers: exactly one may win (winners − 1 = lost updates)',
-    goodput: winners / seconds,
-    lostUpdates: winners - 1,
-    seconds,
-  };
-}
-
-async function hotKey(store: ReturnType<typeof createMongoStore<Counter, string>>): Promise<RaceResult> {
-  const key = `hot-${Date.now()}`;
-  await store.create(key, { title: 'hot', count: 0 });
-  const [writers, increments] = [32, 40];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async () => {
-      for (let i = 0; i < increments; i++) {
-        const outcome = await store.update(key, (c) => ({ ...c, count: c.count + 1 }), UNCONDITIONAL, {
-          attempts: 10_000,
-          baseDelayMs: 2,
-          maxDelayMs: 50,
-        });
-        if (!outcome.ok) throw new Error('increment failed');
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const final = (await store.get(key))!.value.count;
-  return {
-    name: `MongoDB hot key, ${writers} writers × ${increments}: ifmatch store.update`,
-    goodput: final / seconds,
-    lostUpdates: writers * increments - final,
-    seconds,
-  };
 }

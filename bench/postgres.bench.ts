@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { bigint, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { DataTypes, Sequelize } from 'sequelize';
-import { type Comparison, compare, type RaceResult } from './harness.js';
+import { type Comparison, compare, hotKeyRace, type RaceResult } from './harness.js';
 
 const URL = process.env.IFMATCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -91,7 +91,10 @@ export async function postgresBenchmarks(): Promise<{ comparisons: Comparison[];
         target: 1.5,
       },
     ]);
-    const races = [await hotRowOptimistic(store), await hotRowPessimistic(db)];
+    const races = [
+      await hotKeyRace('PostgreSQL', store, { title: 'hot', count: 0, details: null }, WRITERS, INCREMENTS),
+      await hotRowPessimistic(db),
+    ];
     return { comparisons, races };
   } finally {
     await sequelize.close();
@@ -101,28 +104,6 @@ export async function postgresBenchmarks(): Promise<{ comparisons: Comparison[];
 
 const WRITERS = 32;
 const INCREMENTS = 40;
-
-/** 32 writers increment one row through `store.update` (read, write If-Match, retry). */
-async function hotRowOptimistic(store: ReturnType<typeof createPostgresStore<Counter, string>>): Promise<RaceResult> {
-  const key = `hot-${Date.now()}`;
-  await store.create(key, { title: 'hot', count: 0, details: null });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      for (let i = 0; i < INCREMENTS; i++) {
-        const outcome = await store.update(key, (c) => ({ ...c, count: c.count + 1 }), UNCONDITIONAL, {
-          attempts: 10_000,
-          baseDelayMs: 2,
-          maxDelayMs: 50,
-        });
-        if (!outcome.ok) throw new Error('increment failed');
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const final = (await store.get(key))!.value.count;
-  return result('ifmatch store.update (optimistic, retried)', final, seconds);
-}
 
 /** The same with a transaction that locks the row first: SELECT … FOR UPDATE, then UPDATE. */
 async function hotRowPessimistic(db: ReturnType<typeof drizzle>): Promise<RaceResult> {
@@ -144,15 +125,10 @@ async function hotRowPessimistic(db: ReturnType<typeof drizzle>): Promise<RaceRe
   );
   const seconds = (performance.now() - started) / 1000;
   const [row] = await db.select().from(counters).where(eq(counters.id, key));
-  return result('SELECT … FOR UPDATE (pessimistic)', row.count, seconds);
-}
-
-function result(name: string, final: number, seconds: number): RaceResult {
-  const expected = WRITERS * INCREMENTS;
   return {
-    name: `PostgreSQL hot row, ${WRITERS} writers × ${INCREMENTS}: ${name}`,
-    goodput: final / seconds,
-    lostUpdates: expected - final,
+    name: `PostgreSQL: hot key, ${WRITERS} writers × ${INCREMENTS}, SELECT … FOR UPDATE (pessimistic)`,
+    goodput: row.count / seconds,
+    lostUpdates: WRITERS * INCREMENTS - row.count,
     seconds,
   };
 }

@@ -22,6 +22,11 @@ export async function sqliteBenchmarks() {
 
   let count = 0;
   const conditionalEtag: { current: EntityTag } = { current: (await store.get('conditional'))!.etag };
+  const conditionalPut = async () => {
+    const outcome = await store.put('conditional', value(++count), { etagIn: [conditionalEtag.current] });
+    if (!outcome.ok) throw new Error('unexpected conflict');
+    conditionalEtag.current = outcome.record.etag;
+  };
   // The plain statement a hand-written, unprotected application would run.
   const rawUpdate = db.prepare(
     `UPDATE items SET title = ?, count = ?, details = ?, version = version + 1, modified_at = ? WHERE id = ?`,
@@ -31,28 +36,14 @@ export async function sqliteBenchmarks() {
     return await compare([
       {
         name: 'SQLite update: If-Match vs last-one-wins, same store',
-        subject: [
-          'store.put with etagIn',
-          async () => {
-            const outcome = await store.put('conditional', value(++count), { etagIn: [conditionalEtag.current] });
-            if (!outcome.ok) throw new Error('unexpected conflict');
-            conditionalEtag.current = outcome.record.etag;
-          },
-        ],
+        subject: ['store.put with etagIn', conditionalPut],
         baseline: ['store.put UNCONDITIONAL', () => store.put('unconditional', value(++count), UNCONDITIONAL)],
         metric: 'time-ratio',
         target: 1.1,
       },
       {
         name: 'SQLite update: ifmatch conditional vs hand-written unconditional UPDATE (library overhead)',
-        subject: [
-          'store.put with etagIn',
-          async () => {
-            const outcome = await store.put('conditional', value(++count), { etagIn: [conditionalEtag.current] });
-            if (!outcome.ok) throw new Error('unexpected conflict');
-            conditionalEtag.current = outcome.record.etag;
-          },
-        ],
+        subject: ['store.put with etagIn', conditionalPut],
         baseline: [
           'raw UPDATE … WHERE id = ?',
           () => {

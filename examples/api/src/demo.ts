@@ -6,14 +6,11 @@
  *   2. @ifmatch/client: read, add one, PUT with the ETag read, retry on 412 — they lose none.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@ifmatch/client';
-import { createOrdersApi } from './app.js';
-import { openOrders } from './backends.js';
 import type { Order } from './orders.js';
+import { serveOrders } from './serve.js';
 
 const CLIENTS = Number(process.env.DEMO_CLIENTS ?? 8);
 const INCREMENTS = Number(process.env.DEMO_INCREMENTS ?? 25);
@@ -75,13 +72,10 @@ async function main(): Promise<void> {
   let stop = async () => {};
   if (base === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'ifmatch-demo-'));
-    const database = await openOrders('sqlite', { DATABASE_FILE: join(dir, 'orders.db') });
-    const server = createServer(createOrdersApi({ store: database.store }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = await serveOrders('sqlite', { DATABASE_FILE: join(dir, 'orders.db') });
+    base = api.base;
     stop = async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await database.close();
+      await api.close();
       rmSync(dir, { recursive: true, force: true });
     };
   }

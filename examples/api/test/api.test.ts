@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConflictEvent, createOrdersApi } from '../src/app.js';
-import { type Backend, type OrdersDatabase, openOrders } from '../src/backends.js';
+import type { ConflictEvent } from '../src/app.js';
+import type { Backend } from '../src/backends.js';
+import { serveOrders } from '../src/serve.js';
 
 const POSTGRES_URL = process.env.IFMATCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,25 +30,21 @@ const backends: Backend[] = ['sqlite', 'pglite', ...((await postgresUp()) ? (['p
 
 describe.each(backends)('orders API on %s', (backend) => {
   const dir = mkdtempSync(join(tmpdir(), 'ifmatch-api-'));
-  let database: OrdersDatabase;
-  let server: Server;
+  let api: Awaited<ReturnType<typeof serveOrders>>;
   let base: string;
   const conflicts: ConflictEvent<string>[] = [];
 
   beforeAll(async () => {
-    database = await openOrders(backend, {
-      DATABASE_FILE: join(dir, 'orders.db'),
-      DATABASE_URL: POSTGRES_URL,
-    });
-    const api = createOrdersApi({ store: database.store, onConflict: (event) => conflicts.push(event) });
-    server = createServer(api);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await serveOrders(
+      backend,
+      { DATABASE_FILE: join(dir, 'orders.db'), DATABASE_URL: POSTGRES_URL },
+      { onConflict: (event) => conflicts.push(event) },
+    );
+    base = api.base;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await database.close();
+    await api.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

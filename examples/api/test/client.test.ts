@@ -1,39 +1,35 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, HttpStatusError } from '@ifmatch/client';
 import { isIfMatchError } from '@ifmatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrdersApi } from '../src/app.js';
-import { type OrdersDatabase, openOrders } from '../src/backends.js';
 import { race } from '../src/demo.js';
 import type { Order } from '../src/orders.js';
+import { serveOrders } from '../src/serve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ifmatch-client-'));
-let database: OrdersDatabase;
-let server: Server;
+let api: Awaited<ReturnType<typeof serveOrders>>;
 let base: string;
 let requests: { method: string; ifMatch?: string; ifNoneMatch?: string }[] = [];
 
 beforeAll(async () => {
-  database = await openOrders('sqlite', { DATABASE_FILE: join(dir, 'orders.db') });
-  const api = createOrdersApi({ store: database.store });
-  server = createServer((req, res) => {
-    requests.push({
-      method: req.method ?? '',
-      ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}),
-      ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}),
-    });
-    api(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await serveOrders(
+    'sqlite',
+    { DATABASE_FILE: join(dir, 'orders.db') },
+    {
+      observe: (req) =>
+        requests.push({
+          method: req.method ?? '',
+          ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}),
+          ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}),
+        }),
+    },
+  );
+  base = api.base;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await database.close();
+  await api.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

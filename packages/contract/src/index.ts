@@ -10,6 +10,7 @@ import { describeSemantics } from './semantics.js';
 import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
 
+export { errorCodeOf, freeLoopbackPort } from './helpers.js';
 export {
   type ConformanceResource,
   describeHttpConformance,

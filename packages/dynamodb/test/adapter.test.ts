@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { IfMatchError } from '@ifmatch/core';
+import { errorCodeOf } from '@ifmatch/contract';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toIfMatchError } from '../src/errors.js';
 import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IfMatchError);
-  return (error as IfMatchError).code;
-}
 
 describe.runIf(javaAvailable())('@ifmatch/dynamodb on DynamoDB Local', () => {
   let server: DynamoServer;
@@ -78,7 +69,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb on DynamoDB Local', () => {
       client: server.client(),
       table: { name: 'docs', partitionKey: 'pk' },
     });
-    expect(await codeOf(store.create('huge', { blob: 'x'.repeat(500 * 1024) }))).toBe('INVALID_VALUE');
+    expect(await errorCodeOf(store.create('huge', { blob: 'x'.repeat(500 * 1024) }))).toBe('INVALID_VALUE');
     expect(await store.get('huge')).toBeUndefined();
   });
 
@@ -140,8 +131,8 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb when the server goes away', (
     if (!created.ok) throw new Error('seed failed');
     await first.stop();
 
-    expect(await codeOf(store.put('k', { n: 2 }, { etagIn: [created.record.etag] }))).toBe('TRANSPORT');
-    expect(await codeOf(store.get('k'))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.put('k', { n: 2 }, { etagIn: [created.record.etag] }))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.get('k'))).toBe('TRANSPORT');
 
     // The same data, served again on the same port: the record is as it was.
     const port = Number(new URL(first.endpoint).port);

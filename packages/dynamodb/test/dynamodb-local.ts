@@ -6,9 +6,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freeLoopbackPort } from '@ifmatch/contract';
 
 export interface DynamoServer {
   readonly endpoint: string;
@@ -27,17 +27,6 @@ export function javaAvailable(): boolean {
     console.warn(`skipping the DynamoDB tests: ${message}`);
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function jar(): { jar: string; lib: string } {
@@ -85,7 +74,7 @@ export async function startDynamoLocal(options: { dbPath?: string; port?: number
     await waitUntilReady(endpoint, undefined);
     return { endpoint, client: (o) => clientFor(endpoint, o), stop: async () => {} };
   }
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const { jar: path, lib } = jar();
   const storage = options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath];
   // -disableTelemetry: without it DynamoDB Local tries to reach the internet.

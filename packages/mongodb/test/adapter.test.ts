@@ -1,18 +1,10 @@
-import { IfMatchError, UNCONDITIONAL } from '@ifmatch/core';
+import { errorCodeOf } from '@ifmatch/contract';
+import { UNCONDITIONAL } from '@ifmatch/core';
 import { createMongoStore } from '@ifmatch/mongodb';
 import { type Db, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toIfMatchError } from '../src/errors.js';
 import { type MongoServer, mongoAvailable, startMongo } from './mongo-server.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IfMatchError);
-  return (error as IfMatchError).code;
-}
 
 describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
   let server: MongoServer;
@@ -66,8 +58,8 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
 
   it('refuses a value that would overwrite the store’s own fields, or is not a document', async () => {
     const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'guarded' });
-    expect(await codeOf(store.create('a', { version: 99 }))).toBe('INVALID_VALUE');
-    expect(await codeOf(store.create('a', [1, 2] as never))).toBe('INVALID_VALUE');
+    expect(await errorCodeOf(store.create('a', { version: 99 }))).toBe('INVALID_VALUE');
+    expect(await errorCodeOf(store.create('a', [1, 2] as never))).toBe('INVALID_VALUE');
     expect(await store.get('a')).toBeUndefined();
     expect((await store.put('b', { _id: 'b', n: 1 }, UNCONDITIONAL)).ok).toBe(true);
   });
@@ -87,8 +79,8 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
   it('reports an unreachable server as TRANSPORT, never as a conflict', async () => {
     const down = new MongoClient('mongodb://127.0.0.1:1/test', { serverSelectionTimeoutMS: 500 });
     const store = createMongoStore<{ n: number }, string>({ db: down.db('x'), collection: 'c' });
-    expect(await codeOf(store.get('k'))).toBe('TRANSPORT');
-    expect(await codeOf(store.put('k', { n: 1 }, { etagIn: [{ weak: false, opaque: 'v1' }] }))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.get('k'))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.put('k', { n: 1 }, { etagIn: [{ weak: false, opaque: 'v1' }] }))).toBe('TRANSPORT');
     await down.close();
   });
 });

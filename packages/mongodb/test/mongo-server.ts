@@ -6,25 +6,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freeLoopbackPort } from '@ifmatch/contract';
 
 export interface MongoServer {
   readonly url: string;
   /** True for the stand-in: tests of behaviour it lacks run only against real MongoDB. */
   readonly standIn: boolean;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function standInBinary(): string | undefined {
@@ -50,7 +39,7 @@ export async function startMongo(): Promise<MongoServer> {
   if (process.env.MONGODB_URL) return { url: process.env.MONGODB_URL, standIn: false, stop: async () => {} };
   const binary = standInBinary();
   if (binary === undefined) throw new Error('the MongoDB stand-in is not installed');
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child: ChildProcess = spawn(binary, [`--port=${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   // Ready when it prints its URI: a readiness signal, not a sleep.
   const url = await new Promise<string>((resolve, reject) => {

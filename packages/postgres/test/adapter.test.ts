@@ -1,4 +1,5 @@
-import { IfMatchError, UNCONDITIONAL } from '@ifmatch/core';
+import { errorCodeOf } from '@ifmatch/contract';
+import { UNCONDITIONAL } from '@ifmatch/core';
 import { createDocumentTableSql, createPostgresStore, defineDocumentTable } from '@ifmatch/postgres';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -27,15 +28,6 @@ const lines = pgTable(
 const documents = defineDocumentTable('ifmatch_adapter_documents');
 
 type Line = { sku: string; meta?: unknown; status?: string; createdAt?: Date | null };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IfMatchError);
-  return (error as IfMatchError).code;
-}
 
 describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
   let connection: Connection;
@@ -87,10 +79,10 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
 
     it('refuses unknown members and values of the wrong type as INVALID_VALUE', async () => {
       const store = linesStore();
-      expect(await codeOf(store.create({ tenant: 'acme', lineNo: 20 }, { sku: 'x', colour: 'red' } as Line))).toBe(
+      expect(await errorCodeOf(store.create({ tenant: 'acme', lineNo: 20 }, { sku: 'x', colour: 'red' } as Line))).toBe(
         'INVALID_VALUE',
       );
-      expect(await codeOf(store.create({ tenant: 'acme', lineNo: 21 }, { sku: null } as unknown as Line))).toBe(
+      expect(await errorCodeOf(store.create({ tenant: 'acme', lineNo: 21 }, { sku: null } as unknown as Line))).toBe(
         'INVALID_VALUE',
       );
       expect(await store.get({ tenant: 'acme', lineNo: 20 })).toBeUndefined();
@@ -178,7 +170,7 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
 
       // node-postgres hears the server say it aborted the transaction: TRANSPORT. postgres.js
       // only sees the socket close, so for all it knows the write went through: OUTCOME_UNKNOWN.
-      expect(await codeOf(pending)).toBe(expected);
+      expect(await errorCodeOf(pending)).toBe(expected);
       await locker.query('rollback');
       await locker.end();
       const [row] = await connection.db.select().from(documents).where(eq(documents.id, key));
@@ -199,8 +191,8 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
       table: documents,
       documentColumn: documents.document,
     });
-    expect(await codeOf(store.get('x'))).toBe('TRANSPORT');
-    expect(await codeOf(store.put('x', { n: 1 }, { etagIn: [] }))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.get('x'))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.put('x', { n: 1 }, { etagIn: [] }))).toBe('TRANSPORT');
     await pool.end();
   });
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { IfMatchError, UNCONDITIONAL } from '@ifmatch/core';
+import { errorCodeOf } from '@ifmatch/contract';
+import { UNCONDITIONAL } from '@ifmatch/core';
 import { createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,15 +17,6 @@ function memoryTable() {
   return { db, store: createSqliteStore<Doc>({ db, table: 'items' }) };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IfMatchError);
-  return (error as IfMatchError).code;
-}
-
 describe('row mode', () => {
   it('stores each member in its column, JSON columns as JSON text', async () => {
     const { db, store } = memoryTable();
@@ -39,19 +31,19 @@ describe('row mode', () => {
 
   it('refuses a member with no column, or a type a plain column cannot hold, and writes nothing', async () => {
     const { db, store } = memoryTable();
-    expect(await codeOf(store.create('a', { title: 'A', count: 1, details: null, extra: 1 } as Doc))).toBe(
+    expect(await errorCodeOf(store.create('a', { title: 'A', count: 1, details: null, extra: 1 } as Doc))).toBe(
       'INVALID_VALUE',
     );
-    expect(await codeOf(store.create('a', { title: 'A', count: true, details: null } as unknown as Doc))).toBe(
+    expect(await errorCodeOf(store.create('a', { title: 'A', count: true, details: null } as unknown as Doc))).toBe(
       'INVALID_VALUE',
     );
-    expect(await codeOf(store.create('a', [] as unknown as Doc))).toBe('INVALID_VALUE');
+    expect(await errorCodeOf(store.create('a', [] as unknown as Doc))).toBe('INVALID_VALUE');
     expect(db.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 0 });
   });
 
   it('reports a NOT NULL violation as INVALID_VALUE, not as a conflict', async () => {
     const { store } = memoryTable();
-    expect(await codeOf(store.create('a', { count: 1, details: null } as unknown as Doc))).toBe('INVALID_VALUE');
+    expect(await errorCodeOf(store.create('a', { count: 1, details: null } as unknown as Doc))).toBe('INVALID_VALUE');
   });
 
   it('accepts the key member when a row is spread back in', async () => {
@@ -118,7 +110,7 @@ describe('transactions and failures', () => {
     const store = createSqliteStore<Doc>({ db, table: 'items' });
     const other = openDatabase(file);
     other.exec('BEGIN IMMEDIATE');
-    expect(await codeOf(store.create('a', { title: 'A', count: 0, details: null }))).toBe('THROTTLED');
+    expect(await errorCodeOf(store.create('a', { title: 'A', count: 0, details: null }))).toBe('THROTTLED');
     other.exec('ROLLBACK');
     expect(await store.get('a')).toBeUndefined();
     other.close();
@@ -128,7 +120,9 @@ describe('transactions and failures', () => {
   it('reports a closed database as TRANSPORT, never as a conflict', async () => {
     const { db, store } = memoryTable();
     db.close();
-    expect(await codeOf(store.get('a'))).toBe('TRANSPORT');
-    expect(await codeOf(store.put('a', { title: 'A', count: 0, details: null }, { etagIn: [] }))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.get('a'))).toBe('TRANSPORT');
+    expect(await errorCodeOf(store.put('a', { title: 'A', count: 0, details: null }, { etagIn: [] }))).toBe(
+      'TRANSPORT',
+    );
   });
 });

@@ -1,0 +1,26 @@
+/** Small utilities for adapters' own tests, so each adapter does not write them again. */
+import { createServer } from 'node:net';
+import { IfMatchError, type IfMatchErrorCode } from '@ifmatch/core';
+import { expect } from 'vitest';
+
+/** Awaits a promise that must reject with an `IfMatchError`, and returns its code. */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<IfMatchErrorCode> {
+  const error = await promise.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  );
+  expect(error).toBeInstanceOf(IfMatchError);
+  return (error as IfMatchError).code;
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a test server to listen on. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
