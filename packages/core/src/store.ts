@@ -284,17 +284,16 @@ export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptio
       const wanted = toStorageCondition(condition, strategy);
       // A failed write returns the record that beat it: the next attempt starts from that
       // instead of reading again, which halves the round trips of a contended update.
-      let known: RawRecord<K, T> | undefined;
-      let fresh = false;
+      // `null`: not known yet, read it. `undefined`: known to be absent.
+      let beaten: RawRecord<K, T> | undefined | null = null;
       return retryOnConflict<WriteOutcome<K, T>>(async () => {
-        const current = fresh ? known : await driver.read(key);
+        const current = beaten === null ? await driver.read(key) : beaten;
         if (current === undefined || !satisfiesStorageCondition(wanted, current)) return failure(current);
         const write = await prepare(await change(current.value, toRecord(current)));
         // Pinned to the version read: any write in between makes this fail.
         const outcome = await driver.write(key, write, { field: 'version', in: [current.version] });
         if (outcome.ok) return success(outcome.record);
-        known = outcome.current;
-        fresh = true;
+        beaten = outcome.current;
         return RETRY;
       }, retry);
     },
