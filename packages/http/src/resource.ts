@@ -117,13 +117,32 @@ export function createResource<K, T>(options: ResourceOptions<K, T>): Resource<K
     });
   };
 
+  /** Reads the body as JSON, stopping as soon as it passes the limit (nothing huge is buffered). */
   const readBody = async (request: Request): Promise<unknown> => {
-    const declared = Number(request.headers.get('content-length'));
-    if (declared > maxBodyBytes) throw tooLarge();
-    const text = await request.text();
-    if (new TextEncoder().encode(text).length > maxBodyBytes) throw tooLarge();
+    if (Number(request.headers.get('content-length')) > maxBodyBytes) throw tooLarge();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (request.body !== null) {
+      const reader = request.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBodyBytes) {
+          await reader.cancel();
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+    }
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
     try {
-      return JSON.parse(text);
+      return JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       throw new HttpProblem({ status: 400, title: 'Bad Request', detail: 'the body is not valid JSON' });
     }

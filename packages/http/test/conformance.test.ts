@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeHttpConformance } from '@ifmatch/contract';
+import { createMemoryStore } from '@ifmatch/core';
 import { createResource } from '@ifmatch/http';
 import { nodeListener } from '@ifmatch/http/node';
+import { describe, expect, it } from 'vitest';
 
 /** The Fetch layer on node:http, routed by hand: /items and /items/:id. */
 describeHttpConformance({
@@ -24,4 +26,39 @@ describeHttpConformance({
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
   },
+});
+
+describe('@ifmatch/http request bodies', () => {
+  const store = createMemoryStore<string, unknown>();
+  const items = createResource({ store, maxBodyBytes: 1024 });
+  const put = (body: BodyInit, headers: Record<string, string> = {}) =>
+    items.handle(
+      new Request('http://localhost/items/a', {
+        method: 'PUT',
+        headers: { 'If-None-Match': '*', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+      'a',
+    );
+
+  it('refuses a body over the limit with 413, declared or streamed, and writes nothing', async () => {
+    expect((await put(JSON.stringify({ blob: 'x'.repeat(2000) }))).status).toBe(413);
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(512).fill(0x20));
+      },
+    });
+    expect((await put(endless)).status).toBe(413);
+    expect(pulled).toBeLessThan(10); // it stopped reading, it did not buffer the stream
+    expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('accepts a body at the limit', async () => {
+    const body = JSON.stringify({ blob: 'x'.repeat(1000) });
+    expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(1024);
+    expect((await put(body)).status).toBe(201);
+  });
 });
