@@ -90,17 +90,21 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
     };
   };
 
-  /** The condition as a filter on an existing document (absence is handled by the caller). */
-  const conditionFilter = (condition: StorageCondition): Filter<Document> => {
+  /**
+   * The pinned write's filter, flat (one clause per field, operators merged): the key, the
+   * condition on the existing document, and "modified before now". Absence is the caller's.
+   */
+  const pinnedFilter = (key: K, condition: StorageCondition, now: number): Filter<Document> => {
+    const clauses: Record<string, Document> = { [fields.modifiedAt]: { $lt: now } };
+    const add = (field: string, operator: string, operand: unknown) => {
+      clauses[field] = { ...clauses[field], [operator]: operand };
+    };
     const field = fieldName[condition.field];
-    const filter: Document[] = [];
-    if (condition.in !== undefined) filter.push({ [field]: { $in: [...condition.in] } });
+    if (condition.in !== undefined) add(field, '$in', [...condition.in]);
     // $nin also matches a document without the field, as the condition asks.
-    if (condition.notIn !== undefined && condition.notIn.length > 0)
-      filter.push({ [field]: { $nin: [...condition.notIn] } });
-    if (condition.modifiedAtMost !== undefined)
-      filter.push({ [fields.modifiedAt]: { $lte: condition.modifiedAtMost } });
-    return filter.length === 0 ? {} : { $and: filter };
+    if (condition.notIn !== undefined && condition.notIn.length > 0) add(field, '$nin', [...condition.notIn]);
+    if (condition.modifiedAtMost !== undefined) add(fields.modifiedAt, '$lte', condition.modifiedAtMost);
+    return { [fields.key]: key, ...clauses };
   };
 
   const read = async (key: K): Promise<RawRecord<K, T> | undefined> => {
@@ -144,10 +148,10 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
     if (pinned !== undefined) {
       // One operation: the condition and "modified before now" in the filter, so the new
       // modifiedAt (now) is later than the stored one.
-      const filter = {
-        $and: [{ [fields.key]: key, [fields.modifiedAt]: { $lt: raw.now } }, conditionFilter(condition)],
-      };
-      const written = await replaceWhere(filter, toDocument(key, raw, pinned + 1, raw.now));
+      const written = await replaceWhere(
+        pinnedFilter(key, condition, raw.now),
+        toDocument(key, raw, pinned + 1, raw.now),
+      );
       if (written) return { ok: true, record: written };
     }
     // Read, decide, and write pinned to the version read; a race sends us round again. This
