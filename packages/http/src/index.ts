@@ -1,6 +1,7 @@
 export { HttpProblem, type Problem, problemResponse } from './problem.js';
 export {
   type ConflictEvent,
+  conflictCounter,
   createResource,
   hasPrecondition,
   type Resource,

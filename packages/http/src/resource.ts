@@ -291,3 +291,23 @@ export function storeErrorResponse(error: IfMatchError): Response {
 export function hasPrecondition(request: Request): boolean {
   return request.headers.has('if-match') || request.headers.has('if-none-match');
 }
+
+/**
+ * A ready conflict hook that counts conflicts by method and reason (and passes each event on
+ * to `log`, if given): `createResource({ store, onConflict: conflicts.onConflict })`, then
+ * export `conflicts.counts` to your metrics.
+ */
+export function conflictCounter<K>(log?: (event: ConflictEvent<K>) => void): {
+  readonly counts: ReadonlyMap<string, number>;
+  onConflict(event: ConflictEvent<K>): void;
+} {
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    onConflict(event) {
+      const name = `${event.method} ${event.reason}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      log?.(event);
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeHttpConformance } from '@ifmatch/contract';
 import { createMemoryStore } from '@ifmatch/core';
-import { createResource } from '@ifmatch/http';
+import { conflictCounter, createResource } from '@ifmatch/http';
 import { nodeListener } from '@ifmatch/http/node';
 import { describe, expect, it } from 'vitest';
 
@@ -60,5 +60,22 @@ describe('@ifmatch/http request bodies', () => {
     const body = JSON.stringify({ blob: 'x'.repeat(1000) });
     expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(1024);
     expect((await put(body)).status).toBe(201);
+  });
+});
+
+describe('conflictCounter', () => {
+  it('counts 412s and missing records by method and reason, and passes events on', async () => {
+    const seen: string[] = [];
+    const conflicts = conflictCounter<string>((event) => seen.push(event.currentEtag ?? 'none'));
+    const items = createResource({ store: createMemoryStore<string, unknown>(), onConflict: conflicts.onConflict });
+    const put = (headers: Record<string, string>) =>
+      items.handle(new Request('http://localhost/items/a', { method: 'PUT', headers, body: '{"n":1}' }), 'a');
+    expect((await put({ 'If-None-Match': '*' })).status).toBe(201);
+    expect((await put({ 'If-Match': '"v9"' })).status).toBe(412);
+    expect((await put({ 'If-None-Match': '*' })).status).toBe(412);
+    const remove = new Request('http://localhost/items/b', { method: 'DELETE', headers: { 'If-Match': '"v1"' } });
+    expect((await items.handle(remove, 'b')).status).toBe(404);
+    expect(Object.fromEntries(conflicts.counts)).toEqual({ 'PUT precondition-failed': 2, 'DELETE not-found': 1 });
+    expect(seen).toEqual(['"v1"', '"v1"', 'none']);
   });
 });
