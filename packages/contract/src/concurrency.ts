@@ -76,6 +76,9 @@ export function describeConcurrency(options: StoreContractOptions, storeOptions:
         Array.from({ length: incrementers }, async () => {
           for (let i = 0; i < 10; i++) {
             const current = await subject.store.get(key);
+            // A millisecond of "work" between the read and the write, as an application has:
+            // without it a server that happens to answer in order can serialise the writers.
+            await new Promise((resolve) => setTimeout(resolve, 1));
             const next = { ...current!.value, count: current!.value.count + 1 };
             await subject.store.put(key, next, UNCONDITIONAL);
           }

@@ -15,6 +15,8 @@ import {
   type RawOutcome,
   type RawRecord,
   type RawWrite,
+  RETRY,
+  retryOnConflict,
   type StorageCondition,
   type Store,
   type StoreDriver,
@@ -43,8 +45,11 @@ export interface MongoStoreOptions extends StoreOptions {
   readonly fields?: MongoFields;
 }
 
-/** How often a write that lost a race re-reads and tries again before giving up as THROTTLED. */
-const RACE_ATTEMPTS = 100;
+/**
+ * A write that reads first and loses the race to its pinned write reads and tries again, this
+ * many times at most (then RETRIES_EXHAUSTED), pausing a jittered, growing moment between.
+ */
+const RACE_RETRY = { attempts: 100, baseDelayMs: 1, maxDelayMs: 25 };
 const DUPLICATE_KEY = 11000;
 
 /** Creates a `Store` on a MongoDB collection. */
@@ -154,11 +159,12 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
       );
       if (written) return { ok: true, record: written };
     }
-    // Read, decide, and write pinned to the version read; a race sends us round again. This
-    // read is the conflict path of a pinned write, and the first step of any other.
-    for (let attempt = 1; attempt <= RACE_ATTEMPTS; attempt++) {
+    // Read, decide, and write pinned to the version read; a race sends us round again, after
+    // a jittered pause so that racing writers stop colliding. This read is the conflict path
+    // of a pinned write, and the first step of any other.
+    return retryOnConflict(async () => {
       const current = await read(key);
-      if (!satisfiesStorageCondition(condition, current)) return { ok: false, current };
+      if (!satisfiesStorageCondition(condition, current)) return { ok: false, current } as const;
       const written =
         current === undefined
           ? await insert(key, raw)
@@ -166,21 +172,19 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
               { [fields.key]: key, [fields.version]: current.version },
               toDocument(key, raw, current.version + 1, Math.max(raw.now, current.modifiedAt + 1)),
             );
-      if (written) return { ok: true, record: written };
-    }
-    throw new IfMatchError('THROTTLED', `the document kept changing during ${RACE_ATTEMPTS} attempts to write it`);
+      return written ? ({ ok: true, record: written } as const) : RETRY;
+    }, RACE_RETRY);
   };
 
   /** Read, decide, and delete pinned to the version read: the deleted record is the one read. */
-  const remove = async (key: K, condition: StorageCondition): Promise<RawOutcome<K, T>> => {
-    for (let attempt = 1; attempt <= RACE_ATTEMPTS; attempt++) {
+  const remove = (key: K, condition: StorageCondition): Promise<RawOutcome<K, T>> =>
+    retryOnConflict(async () => {
       const current = await read(key);
-      if (current === undefined || !satisfiesStorageCondition(condition, current)) return { ok: false, current };
+      if (current === undefined || !satisfiesStorageCondition(condition, current))
+        return { ok: false, current } as const;
       const result = await collection.deleteOne({ [fields.key]: key, [fields.version]: current.version });
-      if (result.deletedCount === 1) return { ok: true, record: current };
-    }
-    throw new IfMatchError('THROTTLED', `the document kept changing during ${RACE_ATTEMPTS} attempts to delete it`);
-  };
+      return result.deletedCount === 1 ? ({ ok: true, record: current } as const) : RETRY;
+    }, RACE_RETRY);
 
   const guard = async <R>(kind: 'read' | 'write', operation: () => Promise<R>): Promise<R> => {
     try {
