@@ -33,3 +33,22 @@ export class IfMatchError extends Error {
 export function isIfMatchError(error: unknown, code?: IfMatchErrorCode): error is IfMatchError {
   return error instanceof IfMatchError && (code === undefined || error.code === code);
 }
+
+/** Whether a failing operation only read, or may have sent a write (its outcome then unknown). */
+export type OperationKind = 'read' | 'write';
+
+/**
+ * The one wrapper adapters put around their driver calls: whatever the native client throws
+ * leaves as the `IfMatchError` that `map` (the adapter's single mapping function) makes of it.
+ */
+export function errorGuard(
+  map: (error: unknown, kind: OperationKind) => IfMatchError,
+): <R>(kind: OperationKind, operation: () => R | Promise<R>) => Promise<R> {
+  return async (kind, operation) => {
+    try {
+      return await operation();
+    } catch (error) {
+      throw map(error, kind);
+    }
+  };
+}

@@ -14,7 +14,7 @@ export {
   weakMatch,
   weakTag,
 } from './entity-tag.js';
-export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
+export { errorGuard, IfMatchError, type IfMatchErrorCode, isIfMatchError, type OperationKind } from './errors.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
 export { type HeaderSource, readHeader } from './headers.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';

@@ -15,6 +15,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   defineStore,
+  errorGuard,
   IfMatchError,
   type RawOutcome,
   type RawRecord,
@@ -219,13 +220,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = DynamoKeyPart
     }
   };
 
-  const guard = async <R>(kind: 'read' | 'write', operation: () => Promise<R>): Promise<R> => {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toIfMatchError(error, kind);
-    }
-  };
+  const guard = errorGuard(toIfMatchError);
 
   const driver: StoreDriver<K, T> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },

@@ -11,6 +11,7 @@
  */
 import {
   defineStore,
+  errorGuard,
   IfMatchError,
   type RawOutcome,
   type RawRecord,
@@ -186,13 +187,7 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
       return result.deletedCount === 1 ? ({ ok: true, record: current } as const) : RETRY;
     }, RACE_RETRY);
 
-  const guard = async <R>(kind: 'read' | 'write', operation: () => Promise<R>): Promise<R> => {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toIfMatchError(error, kind);
-    }
-  };
+  const guard = errorGuard(toIfMatchError);
 
   const driver: StoreDriver<K, T> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },

@@ -10,6 +10,7 @@
  */
 import {
   defineStore,
+  errorGuard,
   hashEtag,
   IfMatchError,
   type RawOutcome,
@@ -210,13 +211,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
     }
   };
 
-  const guard = async <R>(kind: 'read' | 'write', operation: () => Promise<R>): Promise<R> => {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toIfMatchError(error, kind);
-    }
-  };
+  const guard = errorGuard(toIfMatchError);
 
   const read = (key: K) => {
     const placeholders = keyPlaceholders(key);

@@ -8,6 +8,7 @@
 import {
   canonicalJson,
   defineStore,
+  errorGuard,
   IfMatchError,
   type RawRecord,
   type StorageCondition,
@@ -211,23 +212,17 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       : { ok: false as const, current: result.row && toRaw(result.row) };
   };
 
-  const guard = async <R>(operation: () => R): Promise<R> => {
-    try {
-      return operation();
-    } catch (error) {
-      throw toIfMatchError(error);
-    }
-  };
+  const guard = errorGuard(toIfMatchError);
 
   const driver: StoreDriver<K, T> = {
     capabilities: { strategies: hasHash ? ['version', 'timestamp', 'hash'] : ['version', 'timestamp'] },
     read: (id) =>
-      guard(() => {
+      guard('read', () => {
         const row = readRow(id);
         return row && toRaw(row);
       }),
     write: (id, write, condition) =>
-      guard(() => {
+      guard('write', () => {
         const values = [...codec.toRow(write.value, id), ...(hasHash ? [write.hash] : [])];
         const mustExist = condition.exists === true || condition.in !== undefined;
         if (condition.exists === false) {
@@ -242,7 +237,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
         return run(statement('upsert', condition), [id, ...values, write.now, ...conditionParams(condition)], id);
       }),
     remove: (id, condition) =>
-      guard(() => run(statement('delete', condition), [id, ...conditionParams(condition)], id)),
+      guard('write', () => run(statement('delete', condition), [id, ...conditionParams(condition)], id)),
   };
   return defineStore(driver, options);
 }
