@@ -9,9 +9,10 @@ import {
 
 /** GET and PUT of one JSON resource on any Store, with the Fetch API's Request/Response. */
 export async function handle(request: Request, store: Store<string, unknown>, id: string): Promise<Response> {
-  const validators = (record: StoredRecord<string, unknown>) => ({
+  const validators = (record: StoredRecord<string, unknown>): Record<string, string> => ({
     ETag: formatEntityTag(record.etag),
-    'Last-Modified': formatHttpDate(record.lastModified),
+    // Absent for a row no store has written yet: it has no known modification time.
+    ...(record.lastModified === undefined ? {} : { 'Last-Modified': formatHttpDate(record.lastModified) }),
   });
 
   if (request.method === 'GET' || request.method === 'HEAD') {

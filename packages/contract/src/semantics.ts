@@ -25,6 +25,12 @@ export function expectConflict(outcome: { ok: boolean }): Extract<Outcome, { rea
 
 const weak = (tag: EntityTag): EntityTag => ({ weak: true, opaque: tag.opaque });
 
+/** The modification time of a record the store wrote (it always has one). */
+export function modifiedAt(record: { readonly lastModified?: number }): number {
+  if (record.lastModified === undefined) throw new Error('a record the store wrote has no lastModified');
+  return record.lastModified;
+}
+
 export function describeSemantics(options: StoreContractOptions, storeOptions: StoreOptions): void {
   let subject: ContractSubject;
   beforeAll(async () => {
@@ -92,7 +98,7 @@ export function describeSemantics(options: StoreContractOptions, storeOptions: S
       const outcome = expectOk(await subject.store.put(key, doc('second'), { etagIn: [record.etag] }));
       expect(outcome.record.value).toEqual(doc('second'));
       expect(outcome.record.etag).not.toEqual(record.etag);
-      expect(outcome.record.lastModified).toBeGreaterThan(record.lastModified);
+      expect(outcome.record.lastModified).toBeGreaterThan(modifiedAt(record));
       expect(await subject.store.get(key)).toEqual(outcome.record);
     });
 
@@ -154,9 +160,9 @@ export function describeSemantics(options: StoreContractOptions, storeOptions: S
 
     it('with unmodifiedSince fails when modified later and passes at or after the modification', async () => {
       const { key, record } = await seed();
-      expectConflict(await subject.store.put(key, doc('x'), { unmodifiedSince: record.lastModified - 1 }));
+      expectConflict(await subject.store.put(key, doc('x'), { unmodifiedSince: modifiedAt(record) - 1 }));
       expect(await subject.inspect(key)).toMatchObject({ version: 1 });
-      expectOk(await subject.store.put(key, doc('y'), { unmodifiedSince: record.lastModified }));
+      expectOk(await subject.store.put(key, doc('y'), { unmodifiedSince: modifiedAt(record) }));
       const missing = newKey();
       expectOk(await subject.store.put(missing, doc('z'), { unmodifiedSince: 0 }));
     });
@@ -164,7 +170,7 @@ export function describeSemantics(options: StoreContractOptions, storeOptions: S
     it('applies every part of a condition (a conjunction)', async () => {
       const { key, record } = await seed();
       expectConflict(
-        await subject.store.put(key, doc('x'), { etagIn: [record.etag], unmodifiedSince: record.lastModified - 1 }),
+        await subject.store.put(key, doc('x'), { etagIn: [record.etag], unmodifiedSince: modifiedAt(record) - 1 }),
       );
       expectConflict(await subject.store.put(key, doc('x'), { exists: true, etagNotIn: [record.etag] }));
       expectOk(await subject.store.put(key, doc('y'), { exists: true, etagIn: [record.etag] }));

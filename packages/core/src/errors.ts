@@ -13,25 +13,49 @@ export type IfMatchErrorCode =
   | 'INVALID_VALUE'
   /** The store does not support what was asked (declared through its capabilities). */
   | 'NOT_SUPPORTED'
-  /** `modify` or `retryOnConflict` gave up after its bounded number of attempts. */
+  /** `update` or `retryOnConflict` gave up after its bounded number of attempts. */
   | 'RETRIES_EXHAUSTED'
   /** Any other error the database reported; `cause` holds the original. */
   | 'STORE_ERROR';
 
+const CODES: ReadonlySet<string> = new Set<IfMatchErrorCode>([
+  'TRANSPORT',
+  'THROTTLED',
+  'OUTCOME_UNKNOWN',
+  'INVALID_VALUE',
+  'NOT_SUPPORTED',
+  'RETRIES_EXHAUSTED',
+  'STORE_ERROR',
+]);
+
+/**
+ * The brand every `IfMatchError` carries. `Symbol.for` gives the same symbol to every copy of
+ * this package in a process, so two installed copies of `@ifmatch/core` (a common npm outcome)
+ * still recognise each other's errors, where `instanceof` would not.
+ */
+const BRAND: unique symbol = Symbol.for('@ifmatch/core.IfMatchError') as never;
+
 /** The one error class of ifmatch. Programmer mistakes are plain `TypeError`s instead. */
 export class IfMatchError extends Error {
   readonly code: IfMatchErrorCode;
+  declare readonly [BRAND]: true;
 
   constructor(code: IfMatchErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'IfMatchError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
-/** True when `error` is an `IfMatchError`, optionally with the given code. */
+/**
+ * True when `error` is an `IfMatchError` (from any copy of `@ifmatch/core`), optionally with
+ * the given code. Recognises errors by their brand and code, never by `instanceof`.
+ */
 export function isIfMatchError(error: unknown, code?: IfMatchErrorCode): error is IfMatchError {
-  return error instanceof IfMatchError && (code === undefined || error.code === code);
+  if (typeof error !== 'object' || error === null || (error as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  const actual = (error as { code?: unknown }).code;
+  return typeof actual === 'string' && CODES.has(actual) && (code === undefined || actual === code);
 }
 
 /** Whether a failing operation only read, or may have sent a write (its outcome then unknown). */
@@ -40,6 +64,7 @@ export type OperationKind = 'read' | 'write';
 /**
  * The one wrapper adapters put around their driver calls: whatever the native client throws
  * leaves as the `IfMatchError` that `map` (the adapter's single mapping function) makes of it.
+ * An `IfMatchError` thrown inside (an invalid value, say) passes through unchanged.
  */
 export function errorGuard(
   map: (error: unknown, kind: OperationKind) => IfMatchError,
@@ -48,7 +73,7 @@ export function errorGuard(
     try {
       return await operation();
     } catch (error) {
-      throw map(error, kind);
+      throw isIfMatchError(error) ? error : map(error, kind);
     }
   };
 }

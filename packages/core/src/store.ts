@@ -23,8 +23,12 @@ export interface StoredRecord<K, T> {
   readonly value: T;
   /** Always a strong tag. Send it as `ETag: formatEntityTag(record.etag)`. */
   readonly etag: EntityTag;
-  /** Milliseconds since the epoch; strictly increases with every write of this record. */
-  readonly lastModified: number;
+  /**
+   * Milliseconds since the epoch; strictly increases with every write of this record.
+   * Absent for a record no ifmatch store has written yet (a row that predates the system
+   * columns): it has no known modification time, so it has no `Last-Modified` either.
+   */
+  readonly lastModified?: number;
   /** Number of writes since the record was created (1 after create). */
   readonly version: number;
 }

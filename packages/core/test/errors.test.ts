@@ -22,3 +22,37 @@ describe('errorGuard', () => {
     expect(isIfMatchError(write, 'OUTCOME_UNKNOWN')).toBe(true);
   });
 });
+
+describe('isIfMatchError', () => {
+  it('recognises an error from another copy of @ifmatch/core by its brand, not instanceof', async () => {
+    // A second copy of the module, as npm installs when two packages pin different versions.
+    const specifier = '../src/errors.ts?second-copy'; // a query makes vite load a separate instance
+    const copy = (await import(/* @vite-ignore */ specifier)) as typeof import('../src/errors.js');
+    expect(copy.IfMatchError).not.toBe(IfMatchError);
+    const foreign = new copy.IfMatchError('TRANSPORT', 'from the other copy');
+    expect(foreign instanceof IfMatchError).toBe(false);
+    expect(isIfMatchError(foreign)).toBe(true);
+    expect(isIfMatchError(foreign, 'TRANSPORT')).toBe(true);
+    expect(isIfMatchError(foreign, 'THROTTLED')).toBe(false);
+  });
+
+  it.each([
+    ['a plain Error', new Error('x')],
+    ['an object with only a code', { code: 'TRANSPORT' }],
+    ['an object that only looks like one', { name: 'IfMatchError', code: 'TRANSPORT', message: 'x' }],
+    ['null', null],
+    ['a string', 'TRANSPORT'],
+  ])('refuses %s', (_name, candidate) => {
+    expect(isIfMatchError(candidate)).toBe(false);
+  });
+
+  it('lets an IfMatchError thrown inside errorGuard pass through unmapped', async () => {
+    const guard = errorGuard(() => new IfMatchError('STORE_ERROR', 'mapped'));
+    const invalid = new IfMatchError('INVALID_VALUE', 'bad value');
+    await expect(
+      guard('write', () => {
+        throw invalid;
+      }),
+    ).rejects.toBe(invalid);
+  });
+});

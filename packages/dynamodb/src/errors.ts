@@ -1,4 +1,4 @@
-import { IfMatchError } from '@ifmatch/core';
+import { IfMatchError, isIfMatchError } from '@ifmatch/core';
 
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
@@ -19,7 +19,7 @@ const LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'Reque
  * is a conflict, handled where the write is made.
  */
 export function toIfMatchError(error: unknown, kind: 'read' | 'write'): IfMatchError {
-  if (error instanceof IfMatchError) return error;
+  if (isIfMatchError(error)) return error;
   const name = String((error as { name?: unknown })?.name ?? '');
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);

@@ -8,7 +8,8 @@ import {
   evaluatePreconditions,
   formatEntityTag,
   formatHttpDate,
-  IfMatchError,
+  type IfMatchError,
+  isIfMatchError,
   type PreconditionPolicy,
   preconditionsToWriteCondition,
   type Store,
@@ -63,7 +64,9 @@ const DEFAULT_REQUIRE = { PUT: 428, PATCH: 428, DELETE: 428 } as const;
 
 /** `ETag` and `Last-Modified` of a record. */
 export function validators(record: StoredRecord<unknown, unknown>): Record<string, string> {
-  return { ETag: formatEntityTag(record.etag), 'Last-Modified': formatHttpDate(record.lastModified) };
+  const etag = { ETag: formatEntityTag(record.etag) };
+  // A record no store has written yet has no modification time: no Last-Modified (RFC 9110 §8.8.2).
+  return record.lastModified === undefined ? etag : { ...etag, 'Last-Modified': formatHttpDate(record.lastModified) };
 }
 
 function representation(record: StoredRecord<unknown, unknown>, status = 200, extra: HeadersInit = {}): Response {
@@ -241,7 +244,7 @@ export function createResource<K, T>(options: ResourceOptions<K, T>): Resource<K
       return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
     } catch (error) {
       if (error instanceof HttpProblem) return problemResponse(error.problem, error.headers);
-      if (error instanceof IfMatchError) return storeErrorResponse(error);
+      if (isIfMatchError(error)) return storeErrorResponse(error);
       throw error;
     }
   };

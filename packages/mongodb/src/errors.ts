@@ -1,4 +1,4 @@
-import { IfMatchError } from '@ifmatch/core';
+import { IfMatchError, isIfMatchError } from '@ifmatch/core';
 
 /** Server error codes meaning the server went away or cannot take writes now. */
 const UNAVAILABLE = new Set([6, 7, 89, 91, 189, 10107, 11600, 11602, 13435, 13436]);
@@ -11,7 +11,7 @@ const INVALID = new Set([2, 14, 52, 53, 55, 56, 57, 121, 10334, 11000, 17419, 17
  * never gets here: it is a conflict, handled where the insert is made.
  */
 export function toIfMatchError(error: unknown, kind: 'read' | 'write'): IfMatchError {
-  if (error instanceof IfMatchError) return error;
+  if (isIfMatchError(error)) return error;
   const name = String((error as { name?: unknown })?.name ?? '');
   const code = Number((error as { code?: unknown })?.code);
   const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { IfMatchError } from '@ifmatch/core';
+import { IfMatchError, isIfMatchError } from '@ifmatch/core';
 
 /** SQLSTATE classes and codes, and Node socket errors, that mean the database is out of reach. */
 const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -10,7 +10,7 @@ const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPI
  * that leaves the outcome of a write unknown.
  */
 export function toIfMatchError(error: unknown, sent: 'read' | 'write'): IfMatchError {
-  if (error instanceof IfMatchError) return error;
+  if (isIfMatchError(error)) return error;
   // Drizzle wraps driver errors in a DrizzleQueryError whose `cause` is the driver's error.
   const driverError =
     (error as { cause?: unknown })?.cause instanceof Error ? (error as { cause: Error }).cause : error;

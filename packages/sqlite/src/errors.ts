@@ -1,11 +1,11 @@
-import { IfMatchError } from '@ifmatch/core';
+import { IfMatchError, isIfMatchError } from '@ifmatch/core';
 
 /**
  * Maps what better-sqlite3 throws to ifmatch's codes, keeping the original as `cause`.
  * The one place that knows SQLite's error codes.
  */
 export function toIfMatchError(error: unknown): IfMatchError {
-  if (error instanceof IfMatchError) return error;
+  if (isIfMatchError(error)) return error;
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
   const message = error instanceof Error ? error.message : String(error);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
