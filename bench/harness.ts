@@ -78,7 +78,7 @@ type Counted = { count: number };
 /** `writers` concurrent puts with one tag: exactly one may win; every extra winner is a lost update. */
 export async function oneWinnerRace<T extends Counted>(
   label: string,
-  store: Store<string, T>,
+  store: Store<T, string>,
   seed: T,
   writers = 100,
 ): Promise<RaceResult> {
@@ -104,7 +104,7 @@ export async function oneWinnerRace<T extends Counted>(
 /** `writers` × `increments` retried `store.update`s of one record: none may be lost. */
 export async function hotKeyRace<T extends Counted>(
   label: string,
-  store: Store<string, T>,
+  store: Store<T, string>,
   seed: T,
   writers = 32,
   increments = 40,

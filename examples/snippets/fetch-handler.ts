@@ -8,8 +8,8 @@ import {
 } from '@ifmatch/core';
 
 /** GET and PUT of one JSON resource on any Store, with the Fetch API's Request/Response. */
-export async function handle(request: Request, store: Store<string, unknown>, id: string): Promise<Response> {
-  const validators = (record: StoredRecord<string, unknown>): Record<string, string> => ({
+export async function handle(request: Request, store: Store<unknown, string>, id: string): Promise<Response> {
+  const validators = (record: StoredRecord<unknown, string>): Record<string, string> => ({
     ETag: formatEntityTag(record.etag),
     // Absent for a row no store has written yet: it has no known modification time.
     ...(record.lastModified === undefined ? {} : { 'Last-Modified': formatHttpDate(record.lastModified) }),

@@ -42,7 +42,7 @@ describe('postgres example', () => {
 describe('fetch handler', () => {
   it('serves 201, 304, 412 and 428 as described', async () => {
     const { createMemoryStore } = await import('@ifmatch/core');
-    const store = createMemoryStore<string, unknown>();
+    const store = createMemoryStore<unknown, string>();
     const put = (headers: Record<string, string>, body: unknown) =>
       handle(new Request('http://x/doc', { method: 'PUT', headers, body: JSON.stringify(body) }), store, 'doc');
     expect((await put({}, { a: 1 })).status).toBe(428);

@@ -11,14 +11,14 @@ import { type Order, validateOrder } from './orders.js';
 export type { ConflictEvent };
 
 export interface OrdersApiOptions {
-  readonly store: Store<string, Order>;
+  readonly store: Store<Order, string>;
   /** Called on every 412, so operators can watch conflict rates. */
   readonly onConflict?: (event: ConflictEvent<string>) => void;
 }
 
 /** A node:http request listener for /orders and /orders/:id. */
 export function createOrdersApi(options: OrdersApiOptions) {
-  const orders = createResource<string, Order>({
+  const orders = createResource<Order, string>({
     store: options.store,
     parse(body) {
       const order = validateOrder(body);

@@ -11,7 +11,7 @@ import type { Order } from './orders.js';
 export type Backend = 'sqlite' | 'postgres' | 'pglite';
 
 export interface OrdersDatabase {
-  readonly store: Store<string, Order>;
+  readonly store: Store<Order, string>;
   readonly description: string;
   close(): Promise<void>;
 }

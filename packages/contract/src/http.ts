@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** What the integration mounts: the options of `@ifmatch/http`'s `createResource`. */
 export interface ConformanceResource {
-  readonly store: Store<string, Item>;
+  readonly store: Store<Item, string>;
   readonly parse: (body: unknown) => Item;
   readonly newKey: () => string;
   readonly onConflict: (event: { method: string; key: string; reason: string; currentEtag?: string }) => void;
@@ -31,7 +31,7 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
     const conflicts: { method: string; reason: string }[] = [];
     beforeAll(async () => {
       server = await options.serve({
-        store: createMemoryStore<string, Item>(),
+        store: createMemoryStore<Item, string>(),
         parse(body) {
           const item = body as Item;
           if (typeof item?.name !== 'string' || typeof item.count !== 'number') {

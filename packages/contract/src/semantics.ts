@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
 import type { ContractDocument, ContractSubject, StoreContractOptions } from './subject.js';
 
-type Outcome = WriteOutcome<string, ContractDocument>;
+type Outcome = WriteOutcome<ContractDocument, string>;
 
 export function expectOk(outcome: Outcome): Extract<Outcome, { ok: true }> {
   if (!outcome.ok) throw new Error(`expected the write to succeed, got ${outcome.reason}`);

@@ -18,7 +18,7 @@ export interface PersistedRecord {
 
 /** One store under test, and a raw view of what it really persisted. */
 export interface ContractSubject {
-  readonly store: Store<string, ContractDocument>;
+  readonly store: Store<ContractDocument, string>;
   /** Reads the stored row/item/document for `key` without going through `store`. */
   inspect(key: string): Promise<PersistedRecord | undefined>;
 }

@@ -3,7 +3,7 @@ import { canonicalJson, createMemoryStore, type RawRecord } from '@ifmatch/core'
 
 // A whole contract test: a store factory, and `inspect`, a raw view of what was persisted.
 // Here the suite tests itself against core's in-memory reference store.
-const records = new Map<string, RawRecord<string, ContractDocument>>();
+const records = new Map<string, RawRecord<ContractDocument, string>>();
 
 describeStoreContract({
   name: 'memory (reference store)',

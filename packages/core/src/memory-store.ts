@@ -13,24 +13,24 @@ import {
   satisfiesStorageCondition,
 } from './store.js';
 
-export interface MemoryStoreOptions<K, T> extends StoreOptions {
+export interface MemoryStoreOptions<T, K> extends StoreOptions {
   /**
    * The map that holds the records, keyed by `canonicalJson(key)`; pass your own to look
    * at what is stored (tests do). Default: a new map.
    */
-  readonly records?: Map<string, RawRecord<K, T>>;
+  readonly records?: Map<string, RawRecord<T, K>>;
 }
 
 /** A store kept in a `Map`. Values are copied as JSON on the way in and out, like a database. */
-export function createMemoryStore<K = string, T = unknown>(options: MemoryStoreOptions<K, T> = {}): Store<K, T> {
-  const records = options.records ?? new Map<string, RawRecord<K, T>>();
-  const copy = (record: RawRecord<K, T>): RawRecord<K, T> => ({
+export function createMemoryStore<T = unknown, K = string>(options: MemoryStoreOptions<T, K> = {}): Store<T, K> {
+  const records = options.records ?? new Map<string, RawRecord<T, K>>();
+  const copy = (record: RawRecord<T, K>): RawRecord<T, K> => ({
     ...record,
     value: JSON.parse(JSON.stringify(record.value)),
   });
   const id = (key: K) => canonicalJson(key);
 
-  const driver: StoreDriver<K, T> = {
+  const driver: StoreDriver<T, K> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     async read(key) {
       const record = records.get(id(key));
@@ -39,7 +39,7 @@ export function createMemoryStore<K = string, T = unknown>(options: MemoryStoreO
     async write(key, write, condition) {
       const current = records.get(id(key));
       if (!satisfiesStorageCondition(condition, current)) return { ok: false, current: current && copy(current) };
-      const next: RawRecord<K, T> = {
+      const next: RawRecord<T, K> = {
         key,
         value: JSON.parse(canonicalJson(write.value)),
         hash: write.hash,

@@ -18,7 +18,7 @@ import {
 } from './strategies.js';
 
 /** A record as the store holds it. */
-export interface StoredRecord<K, T> {
+export interface StoredRecord<T, K> {
   readonly key: K;
   readonly value: T;
   /** Always a strong tag. Send it as `ETag: formatEntityTag(record.etag)`. */
@@ -34,10 +34,10 @@ export interface StoredRecord<K, T> {
 }
 
 /** The outcome of a conditional write. A conflict is an outcome, never an exception. */
-export type WriteOutcome<K, T> =
+export type WriteOutcome<T, K> =
   | {
       readonly ok: true;
-      readonly record: StoredRecord<K, T>;
+      readonly record: StoredRecord<T, K>;
       /** True when this write created the record. */
       readonly created: boolean;
       /**
@@ -50,11 +50,11 @@ export type WriteOutcome<K, T> =
   /** The condition needs a record and there is none. No `current` to return. */
   | { readonly ok: false; readonly reason: 'not-found' }
   /** A record exists and is not in the state the condition asks for. */
-  | { readonly ok: false; readonly reason: 'precondition-failed'; readonly current: StoredRecord<K, T> };
+  | { readonly ok: false; readonly reason: 'precondition-failed'; readonly current: StoredRecord<T, K> };
 
-export type DeleteOutcome<K, T> =
-  | { readonly ok: true; readonly deleted: StoredRecord<K, T> }
-  | Exclude<WriteOutcome<K, T>, { ok: true }>;
+export type DeleteOutcome<T, K> =
+  | { readonly ok: true; readonly deleted: StoredRecord<T, K> }
+  | Exclude<WriteOutcome<T, K>, { ok: true }>;
 
 export interface StoreCapabilities {
   /** The ETag strategies this store can maintain. */
@@ -67,22 +67,22 @@ export interface StoreCapabilities {
  * that writes. Methods reject only with `IfMatchError` (transport, throttling, invalid
  * value…) or `TypeError` (a programming mistake); conflicts are outcomes.
  */
-export interface Store<K, T> {
+export interface Store<T, K> {
   readonly strategy: StrategyName;
   readonly capabilities: StoreCapabilities;
   /** The record, or `undefined` when there is none. */
-  get(key: K): Promise<StoredRecord<K, T> | undefined>;
+  get(key: K): Promise<StoredRecord<T, K> | undefined>;
   /**
    * Creates the record only if none exists (`If-None-Match: *`). Fails with
    * `precondition-failed` and the current record when one exists.
    */
-  create(key: K, value: T): Promise<WriteOutcome<K, T>>;
+  create(key: K, value: T): Promise<WriteOutcome<T, K>>;
   /**
    * Creates or replaces the record if `condition` holds (`UNCONDITIONAL`: last one wins).
    * `created` tells which. Fails with `not-found` when the condition needs a record and
    * there is none, `precondition-failed` with the current record otherwise.
    */
-  put(key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<K, T>>;
+  put(key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>>;
   /**
    * Replaces an existing record with `change(current)` if `condition` holds. Read, change
    * and a write pinned to the version read; when another writer gets in between, it reads
@@ -92,12 +92,12 @@ export interface Store<K, T> {
    */
   update(
     key: K,
-    change: (current: T, record: StoredRecord<K, T>) => T | Promise<T>,
+    change: (current: T, record: StoredRecord<T, K>) => T | Promise<T>,
     condition: WriteCondition,
     retry?: RetryOptions,
-  ): Promise<WriteOutcome<K, T>>;
+  ): Promise<WriteOutcome<T, K>>;
   /** Deletes the record if `condition` holds; `not-found` when there is none. */
-  delete(key: K, condition: WriteCondition): Promise<DeleteOutcome<K, T>>;
+  delete(key: K, condition: WriteCondition): Promise<DeleteOutcome<T, K>>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ export interface Store<K, T> {
 // ---------------------------------------------------------------------------------------
 
 /** A record with its system fields, as a driver reads and returns it. */
-export interface RawRecord<K, T> extends RecordMeta {
+export interface RawRecord<T, K> extends RecordMeta {
   readonly key: K;
   readonly value: T;
 }
@@ -137,23 +137,23 @@ export interface RawWrite<T> {
   readonly now: number;
 }
 
-export type RawOutcome<K, T> =
-  | { readonly ok: true; readonly record: RawRecord<K, T> }
+export type RawOutcome<T, K> =
+  | { readonly ok: true; readonly record: RawRecord<T, K> }
   /** `current` is the record as it was when the condition failed, or undefined if absent. */
-  | { readonly ok: false; readonly current: RawRecord<K, T> | undefined };
+  | { readonly ok: false; readonly current: RawRecord<T, K> | undefined };
 
 /**
  * What an adapter implements. Each method is ONE atomic operation in the database (a
  * single statement, or a transaction that holds the write lock), never a read in
  * application code followed by a write.
  */
-export interface StoreDriver<K, T> {
+export interface StoreDriver<T, K> {
   readonly capabilities: StoreCapabilities;
-  read(key: K): Promise<RawRecord<K, T> | undefined>;
+  read(key: K): Promise<RawRecord<T, K> | undefined>;
   /** Inserts or updates `key` if `condition` holds; returns the new record or the current one. */
-  write(key: K, write: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<K, T>>;
+  write(key: K, write: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<T, K>>;
   /** Deletes `key` if `condition` holds; returns the deleted record or the current one. */
-  remove(key: K, condition: StorageCondition): Promise<RawOutcome<K, T>>;
+  remove(key: K, condition: StorageCondition): Promise<RawOutcome<T, K>>;
 }
 
 export interface StoreOptions {
@@ -229,7 +229,7 @@ export function toStorageCondition(condition: WriteCondition, strategy: EtagStra
 }
 
 /** Builds a `Store` on a driver. Adapters call this; users call the adapter's factory. */
-export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptions = {}): Store<K, T> {
+export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptions = {}): Store<T, K> {
   const strategy =
     typeof options.strategy === 'object'
       ? options.strategy
@@ -239,7 +239,7 @@ export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptio
   }
   const now = options.now ?? Date.now;
 
-  const toRecord = (raw: RawRecord<K, T>): StoredRecord<K, T> => ({
+  const toRecord = (raw: RawRecord<T, K>): StoredRecord<T, K> => ({
     key: raw.key,
     value: raw.value,
     etag: { weak: false, opaque: strategy.tagFor(raw) },
@@ -252,18 +252,18 @@ export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptio
     return { value, hash: strategy.hashValue ? await strategy.hashValue(value) : null, now: now() };
   };
 
-  const failure = (current: RawRecord<K, T> | undefined): Exclude<WriteOutcome<K, T>, { ok: true }> =>
+  const failure = (current: RawRecord<T, K> | undefined): Exclude<WriteOutcome<T, K>, { ok: true }> =>
     current === undefined
       ? { ok: false, reason: 'not-found' }
       : { ok: false, reason: 'precondition-failed', current: toRecord(current) };
 
-  const success = (raw: RawRecord<K, T>): WriteOutcome<K, T> => ({
+  const success = (raw: RawRecord<T, K>): WriteOutcome<T, K> => ({
     ok: true,
     record: toRecord(raw),
     created: raw.version === 1,
   });
 
-  const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<K, T>> => {
+  const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
     const compiled = toStorageCondition(condition, strategy);
     const write = await prepare(value);
     const outcome = await driver.write(key, write, compiled);
@@ -289,8 +289,8 @@ export function defineStore<K, T>(driver: StoreDriver<K, T>, options: StoreOptio
       // A failed write returns the record that beat it: the next attempt starts from that
       // instead of reading again, which halves the round trips of a contended update.
       // `null`: not known yet, read it. `undefined`: known to be absent.
-      let beaten: RawRecord<K, T> | undefined | null = null;
-      return retryOnConflict<WriteOutcome<K, T>>(async () => {
+      let beaten: RawRecord<T, K> | undefined | null = null;
+      return retryOnConflict<WriteOutcome<T, K>>(async () => {
         const current = beaten === null ? await driver.read(key) : beaten;
         if (current === undefined || !satisfiesStorageCondition(wanted, current)) return failure(current);
         const write = await prepare(await change(current.value, toRecord(current)));

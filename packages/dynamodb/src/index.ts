@@ -67,7 +67,7 @@ const CLOCK_RETRIES = 10;
 /** Creates a `Store` on a DynamoDB table. */
 export function createDynamoStore<T = Record<string, unknown>, K = DynamoKeyPart>(
   options: DynamoStoreOptions,
-): Store<K, T> {
+): Store<T, K> {
   const { client, table } = options;
   const attributes = {
     value: 'value',
@@ -101,7 +101,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = DynamoKeyPart
     return marshall({ [table.partitionKey]: parts[table.partitionKey], [table.sortKey]: parts[table.sortKey] });
   };
 
-  const toRaw = (item: Record<string, AttributeValue>): RawRecord<K, T> => {
+  const toRaw = (item: Record<string, AttributeValue>): RawRecord<T, K> => {
     const plain = unmarshall(item) as Item;
     return {
       key: (table.sortKey === undefined
@@ -167,7 +167,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = DynamoKeyPart
     }
   };
 
-  const write = async (key: K, write: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<K, T>> => {
+  const write = async (key: K, write: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<T, K>> => {
     const Key = keyOf(key);
     const value = encodeValue(write.value);
     const writeId = globalThis.crypto.randomUUID();
@@ -222,7 +222,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = DynamoKeyPart
 
   const guard = errorGuard(toIfMatchError);
 
-  const driver: StoreDriver<K, T> = {
+  const driver: StoreDriver<T, K> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     read(key) {
       const Key = keyOf(key);

@@ -6,13 +6,13 @@ import { createResource, type ResourceOptions } from '@ifmatch/http';
 import { sendResponse, toFetchRequest } from '@ifmatch/http/node';
 import express, { type Request as ExpressRequest, type RequestHandler, type Router } from 'express';
 
-export interface IfmatchRouterOptions<K, T> extends ResourceOptions<K, T> {
+export interface IfmatchRouterOptions<T, K> extends ResourceOptions<T, K> {
   /** Turns the `:id` route parameter into a key (default: the string itself). */
   readonly key?: (id: string) => K;
 }
 
 /** An Express router for one resource collection. Works with or without `express.json()`. */
-export function ifmatchRouter<K = string, T = unknown>(options: IfmatchRouterOptions<K, T>): Router {
+export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOptions<T, K>): Router {
   const resource = createResource(options);
   const toKey = options.key ?? ((id: string) => id as K);
   const router = express.Router();

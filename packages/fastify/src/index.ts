@@ -6,7 +6,7 @@ import { createResource, type ResourceOptions } from '@ifmatch/http';
 import { toFetchRequest } from '@ifmatch/http/node';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
-export interface IfmatchPluginOptions<K, T> extends ResourceOptions<K, T> {
+export interface IfmatchPluginOptions<T, K> extends ResourceOptions<T, K> {
   /** Turns the `:id` route parameter into a key (default: the string itself). */
   readonly key?: (id: string) => K;
 }

@@ -5,13 +5,13 @@
 import { createResource, type ResourceOptions } from '@ifmatch/http';
 import { Hono } from 'hono';
 
-export interface IfmatchRoutesOptions<K, T> extends ResourceOptions<K, T> {
+export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K> {
   /** Turns the `:id` route parameter into a key (default: the string itself). */
   readonly key?: (id: string) => K;
 }
 
 /** A Hono app for one resource collection, to mount with `app.route(path, …)`. */
-export function ifmatchRoutes<K = string, T = unknown>(options: IfmatchRoutesOptions<K, T>): Hono {
+export function ifmatchRoutes<T = unknown, K = string>(options: IfmatchRoutesOptions<T, K>): Hono {
   const resource = createResource(options);
   const toKey = options.key ?? ((id: string) => id as K);
   const app = new Hono();

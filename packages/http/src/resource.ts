@@ -29,8 +29,8 @@ export interface ConflictEvent<K> {
   readonly currentEtag?: string;
 }
 
-export interface ResourceOptions<K, T> {
-  readonly store: Store<K, T>;
+export interface ResourceOptions<T, K> {
+  readonly store: Store<T, K>;
   /**
    * Turns a request body (parsed JSON) into a value, or throws: an `HttpProblem` answers as
    * itself, anything else as 422 with its message. Default: the body as it is.
@@ -87,7 +87,7 @@ function preconditionFailed(detail: string, current?: StoredRecord<unknown, unkn
 }
 
 /** Serves one keyed resource from a store. */
-export function createResource<K, T>(options: ResourceOptions<K, T>): Resource<K> {
+export function createResource<T, K>(options: ResourceOptions<T, K>): Resource<K> {
   const { store } = options;
   const parse = options.parse ?? ((body: unknown) => body as T);
   const require = options.require ?? DEFAULT_REQUIRE;
@@ -166,7 +166,7 @@ export function createResource<K, T>(options: ResourceOptions<K, T>): Resource<K
   const failure = (
     method: string,
     key: K,
-    outcome: Exclude<WriteOutcome<K, T>, { ok: true }>,
+    outcome: Exclude<WriteOutcome<T, K>, { ok: true }>,
     missing: 404 | 412,
   ): Response => {
     const current = outcome.reason === 'precondition-failed' ? outcome.current : undefined;

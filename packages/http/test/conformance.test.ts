@@ -29,7 +29,7 @@ describeHttpConformance({
 });
 
 describe('@ifmatch/http request bodies', () => {
-  const store = createMemoryStore<string, unknown>();
+  const store = createMemoryStore<unknown, string>();
   const items = createResource({ store, maxBodyBytes: 1024 });
   const put = (body: BodyInit, headers: Record<string, string> = {}) =>
     items.handle(
@@ -67,7 +67,7 @@ describe('conflictCounter', () => {
   it('counts 412s and missing records by method and reason, and passes events on', async () => {
     const seen: string[] = [];
     const conflicts = conflictCounter<string>((event) => seen.push(event.currentEtag ?? 'none'));
-    const items = createResource({ store: createMemoryStore<string, unknown>(), onConflict: conflicts.onConflict });
+    const items = createResource({ store: createMemoryStore<unknown, string>(), onConflict: conflicts.onConflict });
     const put = (headers: Record<string, string>) =>
       items.handle(new Request('http://localhost/items/a', { method: 'PUT', headers, body: '{"n":1}' }), 'a');
     expect((await put({ 'If-None-Match': '*' })).status).toBe(201);

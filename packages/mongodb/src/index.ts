@@ -54,7 +54,7 @@ const RACE_RETRY = { attempts: 100, baseDelayMs: 1, maxDelayMs: 25 };
 const DUPLICATE_KEY = 11000;
 
 /** Creates a `Store` on a MongoDB collection. */
-export function createMongoStore<T extends Document = Document, K = unknown>(options: MongoStoreOptions): Store<K, T> {
+export function createMongoStore<T extends Document = Document, K = unknown>(options: MongoStoreOptions): Store<T, K> {
   const db =
     'collection' in options.db && 'command' in options.db
       ? (options.db as Db)
@@ -64,7 +64,7 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
   const system = new Set([fields.key, fields.version, fields.modifiedAt, fields.hash]);
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
 
-  const toRaw = (document: Document): RawRecord<K, T> => {
+  const toRaw = (document: Document): RawRecord<T, K> => {
     const value: Document = {};
     for (const [name, member] of Object.entries(document)) if (!system.has(name)) value[name] = member;
     return {
@@ -113,12 +113,12 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
     return { [fields.key]: key, ...clauses };
   };
 
-  const read = async (key: K): Promise<RawRecord<K, T> | undefined> => {
+  const read = async (key: K): Promise<RawRecord<T, K> | undefined> => {
     const document = await collection.findOne({ [fields.key]: key });
     return document === null ? undefined : toRaw(document);
   };
 
-  const insert = async (key: K, write: RawWrite<T>): Promise<RawRecord<K, T> | undefined> => {
+  const insert = async (key: K, write: RawWrite<T>): Promise<RawRecord<T, K> | undefined> => {
     const document = toDocument(key, write, 1, write.now);
     try {
       await collection.insertOne(document);
@@ -145,7 +145,7 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
       ? Number(condition.in[0])
       : undefined;
 
-  const write = async (key: K, raw: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<K, T>> => {
+  const write = async (key: K, raw: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<T, K>> => {
     if (condition.exists === false && condition.in === undefined) {
       const created = await insert(key, raw);
       if (created) return { ok: true, record: created };
@@ -178,7 +178,7 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
   };
 
   /** Read, decide, and delete pinned to the version read: the deleted record is the one read. */
-  const remove = (key: K, condition: StorageCondition): Promise<RawOutcome<K, T>> =>
+  const remove = (key: K, condition: StorageCondition): Promise<RawOutcome<T, K>> =>
     retryOnConflict(async () => {
       const current = await read(key);
       if (current === undefined || !satisfiesStorageCondition(condition, current))
@@ -189,7 +189,7 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
 
   const guard = errorGuard(toIfMatchError);
 
-  const driver: StoreDriver<K, T> = {
+  const driver: StoreDriver<T, K> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     read: (key) => guard('read', () => read(key)),
     write: (key, raw, condition) => guard('write', () => write(key, raw, condition)),

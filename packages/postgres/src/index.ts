@@ -74,7 +74,7 @@ const p = (name: string) => sql.placeholder(name);
 /** Creates a `Store` on a Drizzle PostgreSQL database and one of its tables. */
 export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
   options: PostgresStoreOptions,
-): Store<K, T> {
+): Store<T, K> {
   const { db } = options;
   const session = (db as { _?: { session?: PreparingSession } })._?.session;
   if (typeof session?.prepareQuery !== 'function') {
@@ -102,7 +102,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
   const matchKey = and(...table.keys.map(([, column], i) => eq(column, p(`k${i}`))))!;
 
   /** A row mapped to property names and decoded values, as a raw record. */
-  const toRaw = (row: Row): RawRecord<K, T> => ({
+  const toRaw = (row: Row): RawRecord<T, K> => ({
     key: (composite ? Object.fromEntries(table.keys.map(([name]) => [name, row[name]])) : row[table.keys[0][0]]) as K,
     value: codec.fromRow(row),
     version: Number(row[table.version[0]]),
@@ -201,8 +201,8 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
   const execute = async (
     statement: Prepared,
     placeholders: Row,
-    wouldWrite: (current: RawRecord<K, T> | undefined) => boolean,
-  ): Promise<RawOutcome<K, T>> => {
+    wouldWrite: (current: RawRecord<T, K> | undefined) => boolean,
+  ): Promise<RawOutcome<T, K>> => {
     for (let attempt = 1; ; attempt++) {
       const row = rowsOf(await statement.execute(placeholders))[0];
       if (row?.[WRITTEN] === true) return { ok: true, record: toRaw(fromDriver(row)) };
@@ -223,7 +223,7 @@ export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
   };
 
   const target = table.keys.map(([, column]) => column);
-  const driver: StoreDriver<K, T> = {
+  const driver: StoreDriver<T, K> = {
     capabilities: { strategies: table.hash ? ['version', 'timestamp', 'hash'] : ['version', 'timestamp'] },
     read,
     write: (key, write, condition) => {

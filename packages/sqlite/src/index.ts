@@ -107,7 +107,7 @@ const STATEMENT_CACHE_SIZE = 256;
 /** Creates a `Store` on a better-sqlite3 database and one of its tables. */
 export function createSqliteStore<T = Record<string, unknown>, K extends SqliteKey = SqliteKey>(
   options: SqliteStoreOptions,
-): Store<K, T> {
+): Store<T, K> {
   const { db, table } = options;
   const system: SystemColumns = { ...DEFAULT_COLUMNS, ...options.columns };
   const shape = readTableShape(db, table);
@@ -146,7 +146,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     return params;
   };
 
-  const toRaw = (row: Row): RawRecord<K, T> => ({
+  const toRaw = (row: Row): RawRecord<T, K> => ({
     key: row[system.key] as K,
     value: codec.fromRow(row),
     version: Number(row[system.version]),
@@ -214,7 +214,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
 
   const guard = errorGuard(toIfMatchError);
 
-  const driver: StoreDriver<K, T> = {
+  const driver: StoreDriver<T, K> = {
     capabilities: { strategies: hasHash ? ['version', 'timestamp', 'hash'] : ['version', 'timestamp'] },
     read: (id) =>
       guard('read', () => {
