@@ -7,6 +7,7 @@ const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/i
 export default defineConfig({
   resolve: {
     alias: {
+      '@ifmatch/core/driver': fileURLToPath(new URL('./packages/core/src/driver.ts', import.meta.url)),
       '@ifmatch/core': source('core'),
       '@ifmatch/contract': source('contract'),
       '@ifmatch/sqlite': source('sqlite'),

@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { UNCONDITIONAL } from '@ifmatch/core';
-import { createPostgresStore } from '@ifmatch/postgres';
+import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { sql } from 'drizzle-orm';
-import { bigint, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite'; // or drizzle-orm/node-postgres, drizzle-orm/postgres-js
 
-// Your own table: a composite key, your columns, and two columns for ifmatch.
+// Your own table: a composite key, your columns, and ifmatch's columns in one line.
 const orderLines = pgTable(
   'order_lines',
   {
@@ -14,8 +14,7 @@ const orderLines = pgTable(
     sku: text('sku').notNull(),
     quantity: integer('quantity').notNull(),
     options: jsonb('options'),
-    version: integer('version').notNull(),
-    modifiedAt: bigint('modified_at', { mode: 'number' }).notNull(),
+    ...ifmatchColumns(), // version, modified_at, incarnation, etag_hash
   },
   (table) => [primaryKey({ columns: [table.orderId, table.lineNo] })],
 );
@@ -25,10 +24,10 @@ type LineKey = { orderId: string; lineNo: number };
 export async function postgresExample(): Promise<number> {
   const db = drizzle(new PGlite());
   await db.execute(sql`create table order_lines (order_id text not null, line_no integer not null,
-    sku text not null, quantity integer not null, options jsonb, version integer not null,
-    modified_at bigint not null, primary key (order_id, line_no))`);
+    sku text not null, quantity integer not null, options jsonb, version integer, modified_at bigint,
+    incarnation text, etag_hash text, primary key (order_id, line_no))`);
 
-  const lines = createPostgresStore<Line, LineKey>({ db, table: orderLines, columns: { hash: null } });
+  const lines = createPostgresStore<Line, LineKey>({ db, table: orderLines });
   const key = { orderId: 'o-1', lineNo: 1 };
   const created = await lines.create(key, { sku: 'tea', quantity: 1, options: { gift: true } });
   if (!created.ok) throw new Error('exists already');
@@ -40,7 +39,7 @@ export async function postgresExample(): Promise<number> {
 
   // Inside your own transaction, the store's writes commit or roll back with it.
   await db.transaction(async (tx) => {
-    const inTx = createPostgresStore<Line, LineKey>({ db: tx, table: orderLines, columns: { hash: null } });
+    const inTx = createPostgresStore<Line, LineKey>({ db: tx, table: orderLines });
     await inTx.update(key, (line) => ({ ...line, quantity: line.quantity + 1 }), UNCONDITIONAL);
   });
   return (await lines.get(key))!.value.quantity; // 3

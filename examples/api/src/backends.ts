@@ -42,7 +42,7 @@ export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = proc
     const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const pool = new pg.Pool({ connectionString: url, max: 16 });
     const db = drizzle(pool);
-    await db.execute(ORDERS_DDL);
+    for (const statement of ORDERS_DDL) await db.execute(statement);
     return {
       store: createPostgresStore<Order, string>({ db, table: orders }),
       description: `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}`,
@@ -54,7 +54,7 @@ export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = proc
     const { drizzle } = await import('drizzle-orm/pglite');
     const client = new PGlite(env.PGLITE_DIR);
     const db = drizzle(client);
-    await db.execute(ORDERS_DDL);
+    for (const statement of ORDERS_DDL) await db.execute(statement);
     return {
       store: createPostgresStore<Order, string>({ db, table: orders }),
       description: `PGlite ${env.PGLITE_DIR ?? '(in memory)'}`,

@@ -1,5 +1,6 @@
+import { addSystemColumnsSql, ifmatchColumns } from '@ifmatch/postgres';
 import { sql } from 'drizzle-orm';
-import { bigint, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 
 /** The orders table on PostgreSQL: the same columns as on SQLite. */
 export const orders = pgTable('orders', {
@@ -8,18 +9,16 @@ export const orders = pgTable('orders', {
   items: jsonb('items').notNull(),
   status: text('status').notNull(),
   note: text('note'),
-  version: integer('version').notNull(),
-  modifiedAt: bigint('modified_at', { mode: 'number' }).notNull(),
-  etagHash: text('etag_hash'),
+  ...ifmatchColumns(),
 });
 
-export const ORDERS_DDL = sql`create table if not exists orders (
-  id text primary key,
-  customer text not null,
-  items jsonb not null,
-  status text not null,
-  note text,
-  version integer not null,
-  modified_at bigint not null,
-  etag_hash text
-)`;
+export const ORDERS_DDL = [
+  sql`create table if not exists orders (
+    id text primary key,
+    customer text not null,
+    items jsonb not null,
+    status text not null,
+    note text
+  )`,
+  addSystemColumnsSql('orders'),
+];

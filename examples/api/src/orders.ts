@@ -1,4 +1,4 @@
-import { createSqliteStore } from '@ifmatch/sqlite';
+import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
 import type Database from 'better-sqlite3';
 
 /** An order, as the API accepts and returns it. */
@@ -18,11 +18,10 @@ export function createOrdersTable(db: Database.Database): void {
     customer TEXT NOT NULL,
     items JSON NOT NULL,
     status TEXT NOT NULL,
-    note TEXT,
-    version INTEGER NOT NULL,
-    modified_at INTEGER NOT NULL,
-    etag_hash TEXT
+    note TEXT
   )`);
+  // The columns ifmatch keeps: added to a table of an earlier run too (idempotent).
+  addSystemColumns(db, 'orders');
 }
 
 export function createOrdersStore(db: Database.Database) {

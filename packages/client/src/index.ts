@@ -5,7 +5,7 @@
  * bounded, jittered retries. It never writes without a precondition, so it never silently
  * overwrites, and it never retries anything but a conflict.
  */
-import { IfMatchError, RETRY, type RetryOptions, retryOnConflict } from '@ifmatch/core';
+import { CONFLICT, IfMatchError, type RetryOptions, retryOnConflict } from '@ifmatch/core';
 
 export interface ClientOptions {
   /** The fetch to use (default `globalThis.fetch`). */
@@ -176,7 +176,7 @@ export function createClient(options: ClientOptions = {}): Client {
           headers: { 'Content-Type': 'application/json', 'If-Match': current.etag },
           body: JSON.stringify(next),
         });
-        if (!result.ok) return RETRY;
+        if (!result.ok) return CONFLICT;
         return result.representation ?? { url, value: next, etag: current.etag };
       }, retry),
     delete: async (url, deleteOptions = {}) =>

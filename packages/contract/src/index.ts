@@ -6,6 +6,9 @@ import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeConcurrency } from './concurrency.js';
 import { newKey } from './fixtures.js';
+import { describeForeignRecords } from './foreign-records.js';
+import { describeLifetime } from './lifetime.js';
+import { describeModel } from './model.js';
 import { describeSemantics } from './semantics.js';
 import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
@@ -17,7 +20,13 @@ export {
   type HttpConformanceOptions,
   type Item as ConformanceItem,
 } from './http.js';
-export type { ContractDocument, ContractSubject, PersistedRecord, StoreContractOptions } from './subject.js';
+export type {
+  ContractDocument,
+  ContractSubject,
+  PersistedRecord,
+  SeedFields,
+  StoreContractOptions,
+} from './subject.js';
 
 const STRATEGIES: readonly StrategyName[] = ['version', 'timestamp', 'hash'];
 
@@ -48,6 +57,9 @@ export function describeStoreContract(options: StoreContractOptions): void {
       describe(`${strategy} strategy`, () => {
         describe('semantics', () => describeSemantics(options, { strategy }));
         describe('tags', () => describeStrategy(options, { strategy }));
+        describe('lifetime', () => describeLifetime(options, { strategy }));
+        describe('records the store did not write', () => describeForeignRecords(options, { strategy }));
+        describe('model', () => describeModel(options, strategy));
         describe('concurrency', () => describeConcurrency(options, { strategy }));
       });
     }

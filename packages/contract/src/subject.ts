@@ -11,9 +11,23 @@ export interface ContractDocument {
 /** What the suite reads straight from the database, bypassing the store. */
 export interface PersistedRecord {
   readonly value: ContractDocument;
-  readonly version: number;
-  readonly modifiedAt: number;
+  /** As stored: `null` when the field is missing or NULL. */
+  readonly version: number | null;
+  readonly modifiedAt: number | null;
+  readonly incarnation: string | null;
   readonly hash?: string | null;
+}
+
+/**
+ * The system fields of a record written by an application that never used ifmatch (or used
+ * another strategy): each one given is stored, each one left out is missing (NULL, or no
+ * such attribute / field).
+ */
+export interface SeedFields {
+  readonly version?: number;
+  readonly modifiedAt?: number;
+  readonly incarnation?: string;
+  readonly hash?: string;
 }
 
 /** One store under test, and a raw view of what it really persisted. */
@@ -21,6 +35,11 @@ export interface ContractSubject {
   readonly store: Store<ContractDocument, string>;
   /** Reads the stored row/item/document for `key` without going through `store`. */
   inspect(key: string): Promise<PersistedRecord | undefined>;
+  /**
+   * Writes a record for `key` with plain driver calls, bypassing the store, as data the store
+   * did not write itself: the value, and only the system fields in `fields`.
+   */
+  seed(key: string, value: ContractDocument, fields: SeedFields): Promise<void>;
 }
 
 export interface StoreContractOptions {
@@ -40,4 +59,9 @@ export interface StoreContractOptions {
    * them only for a backend that rate-limits; the suite never goes below 8 writers.
    */
   readonly concurrency?: { readonly racers?: number; readonly incrementers?: number; readonly increments?: number };
+  /**
+   * Runs of the property-based model test per strategy (default 40; at least 10), each a
+   * random sequence of up to 30 operations checked against a reference model.
+   */
+  readonly modelRuns?: number;
 }

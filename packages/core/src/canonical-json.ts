@@ -1,20 +1,34 @@
+/**
+ * Canonical JSON: object keys sorted at every level, so two values that are equal as JSON
+ * give the same text whatever order their keys were inserted in.
+ */
+import { base64url } from './base64url.js';
 import { IfMatchError } from './errors.js';
 
 /**
- * JSON with object keys sorted at every level, so two values that are equal as JSON give
- * the same text whatever order their keys were inserted in. Otherwise it follows
- * `JSON.stringify` (toJSON, undefined members dropped, undefined in arrays as null).
- * Throws `INVALID_VALUE` for what JSON cannot hold faithfully: bigint, non-finite
- * numbers, cycles, and a top-level undefined.
+ * JSON with sorted keys. Otherwise it follows `JSON.stringify` (toJSON, undefined members
+ * dropped, undefined in arrays as null). Throws `INVALID_VALUE` for what JSON cannot hold
+ * faithfully: bigint, non-finite numbers, cycles, and a top-level undefined.
  */
 export function canonicalJson(value: unknown): string {
-  const seen = new Set<object>();
-  const text = write(value, seen);
+  const text = write(value, new Set(), false);
   if (text === undefined) throw new IfMatchError('INVALID_VALUE', 'the value is not representable as JSON');
   return text;
 }
 
-function write(value: unknown, seen: Set<object>): string | undefined {
+/**
+ * The text the hash strategy hashes: canonical JSON extended to every value a database
+ * hands back, so a record read from a table the store did not write can always be hashed:
+ * a bigint is its digits and `n`, a non-finite number `NaN` / `Infinity` / `-Infinity`, bytes
+ * `b"<base64url>"` (none of which JSON text can contain, so no two values share a text).
+ */
+export function hashableJson(value: unknown): string {
+  return write(value, new Set(), true) ?? 'undefined';
+}
+
+function write(value: unknown, seen: Set<object>, extended: boolean): string | undefined {
+  // Before toJSON: a Buffer and a Uint8Array of the same bytes are the same content.
+  if (extended && value instanceof Uint8Array) return `b"${base64url(value)}"`;
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON(): unknown }).toJSON();
   }
@@ -23,9 +37,11 @@ function write(value: unknown, seen: Set<object>): string | undefined {
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new IfMatchError('INVALID_VALUE', `${value} is not representable as JSON`);
-      return JSON.stringify(value);
+      if (Number.isFinite(value)) return JSON.stringify(value);
+      if (extended) return String(value);
+      throw new IfMatchError('INVALID_VALUE', `${value} is not representable as JSON`);
     case 'bigint':
+      if (extended) return `${value}n`;
       throw new IfMatchError('INVALID_VALUE', 'a bigint is not representable as JSON');
     case 'undefined':
     case 'function':
@@ -38,11 +54,11 @@ function write(value: unknown, seen: Set<object>): string | undefined {
   seen.add(object);
   let out: string;
   if (Array.isArray(object)) {
-    out = `[${object.map((item) => write(item, seen) ?? 'null').join(',')}]`;
+    out = `[${object.map((item) => write(item, seen, extended) ?? 'null').join(',')}]`;
   } else {
     const parts: string[] = [];
     for (const key of Object.keys(object).sort()) {
-      const member = write((object as Record<string, unknown>)[key], seen);
+      const member = write((object as Record<string, unknown>)[key], seen, extended);
       if (member !== undefined) parts.push(`${JSON.stringify(key)}:${member}`);
     }
     out = `{${parts.join(',')}}`;

@@ -8,6 +8,8 @@
  * HMAC-SHA-256 from Web Crypto with a server secret when tags must reveal nothing.
  */
 
+import { base64url } from './base64url.js';
+
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
 const C3 = 0x38b34ae5;
@@ -93,25 +95,6 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
-}
-
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Unpadded base64url of bytes. */
-export function base64url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += BASE64URL[n >>> 18] + BASE64URL[(n >>> 12) & 63] + BASE64URL[(n >>> 6) & 63] + BASE64URL[n & 63];
-  }
-  const rest = bytes.length - i;
-  if (rest > 0) {
-    const n = (bytes[i] << 16) | (rest === 2 ? bytes[i + 1] << 8 : 0);
-    out += BASE64URL[n >>> 18] + BASE64URL[(n >>> 12) & 63];
-    if (rest === 2) out += BASE64URL[(n >>> 6) & 63];
-  }
-  return out;
 }
 
 function toBytes(body: string | Uint8Array): { bytes: Uint8Array; length: number } {

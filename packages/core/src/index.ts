@@ -1,5 +1,8 @@
-export { canonicalJson } from './canonical-json.js';
-export { UNCONDITIONAL, type WriteCondition } from './condition.js';
+/**
+ * @ifmatch/core: what an API author uses. Entity tags, HTTP dates, the RFC 9110 §13.2.2
+ * decision table, write conditions, the `Store` interface and the in-memory store, errors and
+ * retry. Adapter authors import `@ifmatch/core/driver` as well.
+ */
 export {
   DEFAULT_PARSE_LIMITS,
   type EntityTag,
@@ -14,11 +17,10 @@ export {
   weakMatch,
   weakTag,
 } from './entity-tag.js';
-export { errorGuard, IfMatchError, type IfMatchErrorCode, isIfMatchError, type OperationKind } from './errors.js';
+export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
-export { type HeaderSource, readHeader } from './headers.js';
+export type { HeaderSource } from './headers.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
-export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { applyMergePatch } from './merge-patch.js';
 export {
   type Decision,
@@ -31,31 +33,9 @@ export {
   type TargetState,
   type WriteConditionResult,
 } from './preconditions.js';
-export { backoffDelay, RETRY, type RetryOptions, retryOnConflict } from './retry.js';
-export {
-  type DeleteOutcome,
-  defineStore,
-  type RawOutcome,
-  type RawRecord,
-  type RawWrite,
-  type StorageCondition,
-  type Store,
-  type StoreCapabilities,
-  type StoreDriver,
-  type StoredRecord,
-  type StoreOptions,
-  satisfiesStorageCondition,
-  toStorageCondition,
-  type WriteOutcome,
-} from './store.js';
-export {
-  type EtagStrategy,
-  type HashStrategyOptions,
-  hashStrategy,
-  type RecordMeta,
-  type StrategyName,
-  strategyByName,
-  type TokenField,
-  timestampStrategy,
-  versionStrategy,
-} from './strategies.js';
+export { CONFLICT, type RetryOptions, retryOnConflict } from './retry.js';
+export type { StoreCapabilities } from './store/driver.js';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export type { DeleteOutcome, Store, StoredRecord, StoreOptions, WriteOutcome } from './store/store.js';
+export { UNCONDITIONAL, type WriteCondition } from './store/write-condition.js';
+export type { StrategyName } from './strategies/strategy.js';

@@ -2,7 +2,7 @@
  * RFC 9110 §13: reading a request's preconditions, the §13.2.2 decision table, and the
  * translation of the same preconditions into a `WriteCondition` for a store.
  */
-import type { WriteCondition } from './condition.js';
+
 import {
   DEFAULT_PARSE_LIMITS,
   type EntityTag,
@@ -13,6 +13,7 @@ import {
 } from './entity-tag.js';
 import { type HeaderSource, readHeader } from './headers.js';
 import { parseHttpDate } from './http-date.js';
+import type { WriteCondition } from './store/write-condition.js';
 
 /** The four preconditions of a request, parsed. An invalid date is dropped (§13.1.3-4). */
 export interface Preconditions {

@@ -50,23 +50,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Tells `retryOnConflict` to try again. */
-export const RETRY: unique symbol = Symbol('ifmatch.retry');
+/** Returned by an operation inside `retryOnConflict`: it met a conflict, so try it again. */
+export const CONFLICT: unique symbol = Symbol('ifmatch.conflict');
 
 /**
- * Runs `operation` until it returns anything but `RETRY`, waiting with jittered exponential
- * backoff between attempts. Only an explicit `RETRY` (a conflict) is retried: an error
+ * Runs `operation` until it returns anything but `CONFLICT`, waiting with jittered exponential
+ * backoff between attempts. Only an explicit `CONFLICT` is retried: an error
  * thrown by `operation` propagates at once, untouched. After the last attempt it throws
  * `IfMatchError('RETRIES_EXHAUSTED')`.
  */
 export async function retryOnConflict<R>(
-  operation: (attempt: number) => Promise<R | typeof RETRY>,
+  operation: (attempt: number) => Promise<R | typeof CONFLICT>,
   options?: RetryOptions,
 ): Promise<R> {
   const { attempts, baseDelayMs, maxDelayMs, signal } = resolveRetryOptions(options);
   for (let attempt = 1; ; attempt++) {
     const result = await operation(attempt);
-    if (result !== RETRY) return result;
+    if (result !== CONFLICT) return result;
     if (attempt >= attempts) {
       throw new IfMatchError('RETRIES_EXHAUSTED', `still conflicting after ${attempts} attempts`);
     }

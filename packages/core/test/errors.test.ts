@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorGuard, IfMatchError, isIfMatchError } from '../src/index.js';
+import { errorGuard } from '../src/driver.js';
+import { IfMatchError, isIfMatchError } from '../src/index.js';
 
 describe('errorGuard', () => {
   const guard = errorGuard(

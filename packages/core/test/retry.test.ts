@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, IfMatchError, RETRY, retryOnConflict } from '../src/index.js';
+import { CONFLICT, IfMatchError, retryOnConflict } from '../src/index.js';
+import { backoffDelay } from '../src/retry.js';
 
 describe('retryOnConflict', () => {
-  it('retries only on RETRY and returns the first other result', async () => {
+  it('retries only on CONFLICT and returns the first other result', async () => {
     const attempts: number[] = [];
     const result = await retryOnConflict(
       async (attempt) => {
         attempts.push(attempt);
-        return attempt < 3 ? RETRY : 'done';
+        return attempt < 3 ? CONFLICT : 'done';
       },
       { baseDelayMs: 0 },
     );
@@ -20,7 +21,7 @@ describe('retryOnConflict', () => {
     const failing = retryOnConflict(
       async () => {
         calls++;
-        return RETRY;
+        return CONFLICT;
       },
       { attempts: 4, baseDelayMs: 0 },
     );
@@ -42,7 +43,7 @@ describe('retryOnConflict', () => {
 
   it('stops waiting when aborted', async () => {
     const controller = new AbortController();
-    const pending = retryOnConflict(async () => RETRY, { baseDelayMs: 10_000, signal: controller.signal });
+    const pending = retryOnConflict(async () => CONFLICT, { baseDelayMs: 10_000, signal: controller.signal });
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');
   });

@@ -1,46 +1,137 @@
 import { describe, expect, it } from 'vitest';
-import { hashEtag, hashStrategy, timestampStrategy, versionStrategy } from '../src/index.js';
+import { hashEtag } from '../src/index.js';
+import { createStrategy } from '../src/strategies/strategy.js';
 
-describe('versionStrategy', () => {
-  const strategy = versionStrategy();
-  it('tags a record by its version in base 36', () => {
-    expect(strategy.tagFor({ version: 1, modifiedAt: 5 })).toBe('v1');
-    expect(strategy.tagFor({ version: 36, modifiedAt: 5 })).toBe('v10');
+const INCARNATION = 'Q2hU8tXa0lE';
+const SECRET = 'a-secret-of-at-least-32-bytes-long!!';
+const source = (fields: Partial<{ version: number; modifiedAt: number | null; incarnation: string | null }>) => ({
+  version: 3,
+  modifiedAt: 1_767_225_600_000,
+  incarnation: INCARNATION,
+  hash: null,
+  ...fields,
+});
+
+describe('the version strategy', () => {
+  const strategy = createStrategy('version');
+
+  it.each([
+    [{ version: 1 }, `v1.${INCARNATION}`],
+    [{ version: 36 }, `v10.${INCARNATION}`],
+    [{ version: 3, incarnation: null }, 'v3'],
+    [{ version: 0, incarnation: null }, 'v0'],
+  ])('tags %o as %s', (fields, tag) => {
+    expect(strategy.tagFor(source(fields))).toBe(tag);
   });
-  it('reads back only the tags it issues', () => {
-    expect(strategy.tokenFor('v10')).toBe(36);
-    expect(strategy.tokenFor('v010')).toBeUndefined();
-    expect(strategy.tokenFor('t10')).toBeUndefined();
-    expect(strategy.tokenFor('v')).toBeUndefined();
-    expect(strategy.tokenFor('vzzzzzzzzzzz')).toBeUndefined();
+
+  it.each([
+    [`v10.${INCARNATION}`, { incarnation: INCARNATION, value: 36 }],
+    ['v3', { incarnation: null, value: 3 }],
+    ['v0', { incarnation: null, value: 0 }],
+  ])('reads %s back as the state it stands for', (tag, state) => {
+    expect(strategy.stateFor(tag)).toEqual(state);
+  });
+
+  it.each([
+    ['a leading zero', `v010.${INCARNATION}`],
+    ['another strategy', `t10.${INCARNATION}`],
+    ['no number', 'v'],
+    ['no number before the incarnation', `v.${INCARNATION}`],
+    ['a number past 2^53', 'vzzzzzzzzzzz'],
+    ['a negative number', 'v-1'],
+    ['an empty incarnation', 'v1.'],
+    ['a character no incarnation has', 'v1.ab:cd'],
+    ['an incarnation too long', 'v1.abcdefghijkl'],
+  ])('refuses a tag with %s', (_what, tag) => {
+    expect(strategy.stateFor(tag)).toBeUndefined();
   });
 });
 
-describe('timestampStrategy', () => {
-  const strategy = timestampStrategy();
-  it('tags a record by its modification time, not readable as a date', () => {
-    const tag = strategy.tagFor({ version: 1, modifiedAt: 1_767_225_600_000 });
-    expect(tag).toBe(`t${(1_767_225_600_000).toString(36)}`);
-    expect(strategy.tokenFor(tag)).toBe(1_767_225_600_000);
+describe('the timestamp strategy', () => {
+  const strategy = createStrategy('timestamp');
+
+  it('tags a record by its modification time and incarnation', () => {
+    expect(strategy.tagFor(source({}))).toBe(`tmjuohs00.${INCARNATION}`);
+    expect(strategy.stateFor(`tmjuohs00.${INCARNATION}`)).toEqual({
+      incarnation: INCARNATION,
+      value: 1_767_225_600_000,
+    });
+  });
+
+  it('tags a record without a modification time as time 0', () => {
+    expect(strategy.tagFor(source({ modifiedAt: null, incarnation: null }))).toBe('t0');
   });
 });
 
-describe('hashStrategy', () => {
-  it('hashes canonical JSON, so key order does not matter', async () => {
-    const strategy = hashStrategy();
-    expect(await strategy.hashValue!({ a: 1, b: 2 })).toBe(await strategy.hashValue!({ b: 2, a: 1 }));
-    expect(await strategy.hashValue!({ a: 1 })).toBe(hashEtag('{"a":1}'));
-    expect(await strategy.hashValue!({ a: 1 })).not.toBe(await strategy.hashValue!({ a: 2 }));
+describe('the hash strategy', () => {
+  const value = { order: 'A-17', lines: [{ sku: 'tea', quantity: 2, note: 'Grüße 🌍' }], total: 12.5, paid: false };
+
+  it('hashes canonical JSON: golden tags, and key order does not matter', async () => {
+    const strategy = createStrategy('hash');
+    expect(await strategy.hashValue?.({ ...value, ref: null })).toBe('EAP3GDmz1IbIbeltpwxewQ');
+    expect(await strategy.hashValue?.({ a: 1, b: 2 })).toBe(await strategy.hashValue?.({ b: 2, a: 1 }));
+    expect(await strategy.hashValue?.({ a: 1 })).toBe(hashEtag('{"a":1}'));
   });
-  it('uses the stored hash as the tag', () => {
-    const strategy = hashStrategy();
-    expect(strategy.tagFor({ version: 3, modifiedAt: 1, hash: 'AAAAAAAAAAAAAAAAAAAAAA' })).toBe(
-      'AAAAAAAAAAAAAAAAAAAAAA',
+
+  it('hashes what JSON cannot hold, so any record read back has a tag', async () => {
+    const strategy = createStrategy('hash');
+    const big = await strategy.hashValue?.({ n: 2n ** 64n });
+    expect(big).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(big).not.toBe(await strategy.hashValue?.({ n: '18446744073709551616' }));
+    expect(await strategy.hashValue?.({ n: 5n })).not.toBe(await strategy.hashValue?.({ n: 5 }));
+    expect(await strategy.hashValue?.({ b: new Uint8Array([1, 2]) })).toBe(
+      await strategy.hashValue?.({ b: Buffer.from([1, 2]) }),
     );
-    expect(strategy.tokenFor('short')).toBeUndefined();
   });
-  it('with a secret, gives tags that do not equal the plain hash', async () => {
-    const keyed = hashStrategy({ secret: 's'.repeat(32) });
-    expect(await keyed.hashValue!({ a: 1 })).not.toBe(hashEtag('{"a":1}'));
+
+  it('uses the record hash as the tag and reads back only 22-character tags', () => {
+    const strategy = createStrategy('hash');
+    expect(strategy.tagFor({ ...source({}), hash: 'EAP3GDmz1IbIbeltpwxewQ' })).toBe('EAP3GDmz1IbIbeltpwxewQ');
+    expect(strategy.stateFor('EAP3GDmz1IbIbeltpwxewQ')).toEqual({ incarnation: null, value: 'EAP3GDmz1IbIbeltpwxewQ' });
+    expect(strategy.stateFor('short')).toBeUndefined();
+  });
+
+  it('with a secret, gives keyed tags (golden) that do not equal the plain hash', async () => {
+    const keyed = createStrategy('hash', SECRET);
+    expect(await keyed.hashValue?.({ ...value, ref: null })).toBe('u-j0g4DW_wkrQks4geuFqw');
+  });
+});
+
+describe('a secret', () => {
+  it.each([
+    ['version', source({}), 'mirMKnkrNesX89P9ajejyPa4JBsRKFDqj04nQ_ztX7dX748U'],
+    ['timestamp', source({}), 'Me4RZzokS83p3Ni1rC0r4TwmeQQLII6MtS6y68ebUH7P-EQ3'],
+  ] as const)('seals %s tags: golden, opaque, and read back', async (name, record, golden) => {
+    const strategy = createStrategy(name, SECRET);
+    const tag = await strategy.tagFor(record);
+    expect(tag).toBe(golden);
+    expect(tag).not.toContain(INCARNATION);
+    expect(await strategy.stateFor(tag)).toEqual(
+      await createStrategy(name).stateFor(String(createStrategy(name).tagFor(record))),
+    );
+  });
+
+  it('gives every sealed tag the same length, whatever the version', async () => {
+    const strategy = createStrategy('version', SECRET);
+    const lengths = new Set<number>();
+    for (const version of [0, 1, 99, 2 ** 40]) {
+      lengths.add((await strategy.tagFor(source({ version }))).length);
+      lengths.add((await strategy.tagFor(source({ version, incarnation: null }))).length);
+    }
+    expect([...lengths]).toEqual([48]);
+  });
+
+  it('refuses a forged or altered tag, and a tag sealed with another secret', async () => {
+    const strategy = createStrategy('version', SECRET);
+    const tag = await strategy.tagFor(source({}));
+    const altered = `${tag.slice(0, 20)}${tag[20] === 'A' ? 'B' : 'A'}${tag.slice(21)}`;
+    expect(await strategy.stateFor(altered)).toBeUndefined();
+    expect(await strategy.stateFor(`v3.${INCARNATION}`)).toBeUndefined();
+    const other = createStrategy('version', 'another-secret-of-32-bytes-or-more!!');
+    expect(await other.stateFor(tag)).toBeUndefined();
+  });
+
+  it('refuses a short secret where the store is configured', () => {
+    expect(() => createStrategy('version', 'short')).toThrow(TypeError);
   });
 });

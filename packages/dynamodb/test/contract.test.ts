@@ -1,9 +1,11 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type ContractDocument, describeStoreContract } from '@ifmatch/contract';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { type ContractDocument, type ContractSubject, describeStoreContract } from '@ifmatch/contract';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, describe } from 'vitest';
 import { createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
+
+const SYSTEM = ['pk', 'version', 'modifiedAt', 'incarnation', 'etagHash', 'writeId'];
 
 describe.runIf(javaAvailable())('on DynamoDB Local', () => {
   let server: Promise<DynamoServer> | undefined;
@@ -16,8 +18,46 @@ describe.runIf(javaAvailable())('on DynamoDB Local', () => {
   };
   afterAll(async () => (await server)?.stop());
 
+  /** `inspect` and `seed` with plain SDK calls; `valueAttribute` for the map layout. */
+  const rawAccess = (
+    client: ReturnType<DynamoServer['client']>,
+    valueAttribute: string | undefined,
+  ): Pick<ContractSubject, 'inspect' | 'seed'> => ({
+    async inspect(key) {
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: 'contract', Key: { pk: { S: key } }, ConsistentRead: true }),
+      );
+      if (Item === undefined) return undefined;
+      const item = unmarshall(Item);
+      const value =
+        valueAttribute === undefined
+          ? Object.fromEntries(Object.entries(item).filter(([name]) => !SYSTEM.includes(name)))
+          : item[valueAttribute];
+      return {
+        value: value as ContractDocument,
+        version: (item.version as number | undefined) ?? null,
+        modifiedAt: (item.modifiedAt as number | undefined) ?? null,
+        incarnation: (item.incarnation as string | undefined) ?? null,
+        hash: (item.etagHash as string | undefined) ?? null,
+      };
+    },
+    // A plain PutItem, as an application that never used ifmatch: only the fields given.
+    async seed(key, value, fields) {
+      const item = {
+        pk: key,
+        ...(valueAttribute === undefined ? value : { [valueAttribute]: value }),
+        ...(fields.version === undefined ? {} : { version: fields.version }),
+        ...(fields.modifiedAt === undefined ? {} : { modifiedAt: fields.modifiedAt }),
+        ...(fields.incarnation === undefined ? {} : { incarnation: fields.incarnation }),
+        ...(fields.hash === undefined ? {} : { etagHash: fields.hash }),
+      };
+      await client.send(new PutItemCommand({ TableName: 'contract', Item: marshall(item) }));
+    },
+  });
+
+  // The usual layout: the value's members are the item's own attributes.
   describeStoreContract({
-    name: 'dynamodb',
+    name: 'dynamodb (top-level attributes)',
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     async createStore(options) {
       const client = (await start()).client();
@@ -27,19 +67,25 @@ describe.runIf(javaAvailable())('on DynamoDB Local', () => {
           client,
           table: { name: 'contract', partitionKey: 'pk' },
         }),
-        async inspect(key) {
-          const { Item } = await client.send(
-            new GetItemCommand({ TableName: 'contract', Key: { pk: { S: key } }, ConsistentRead: true }),
-          );
-          if (Item === undefined) return undefined;
-          const item = unmarshall(Item);
-          return {
-            value: item.value as ContractDocument,
-            version: item.version as number,
-            modifiedAt: item.modifiedAt as number,
-            hash: (item.etagHash as string | undefined) ?? null,
-          };
-        },
+        ...rawAccess(client, undefined),
+      };
+    },
+  });
+
+  // The value as one map attribute: every write is one UpdateItem.
+  describeStoreContract({
+    name: 'dynamodb (map attribute)',
+    capabilities: { strategies: ['version', 'timestamp', 'hash'] },
+    async createStore(options) {
+      const client = (await start()).client();
+      return {
+        store: createDynamoStore<ContractDocument, string>({
+          ...options,
+          client,
+          table: { name: 'contract', partitionKey: 'pk' },
+          attributes: { value: 'value' },
+        }),
+        ...rawAccess(client, 'value'),
       };
     },
   });

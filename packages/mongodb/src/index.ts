@@ -2,40 +2,32 @@
  * @ifmatch/mongodb: conditional writes with the official MongoDB driver, on the user's own
  * collection; documents keep their own shape (the value's members are the document's fields).
  *
- * A write whose condition names one version (every `If-Match` under the version strategy,
- * every write of `store.update`) is ONE atomic server operation with the condition in its
- * filter: `replaceOne`, or `insertOne` for create-only. On success the record is the document
- * just written, so nothing is read back; the current document is read on the conflict path
- * only. Other conditions, and deletes, read first and then write with the version read pinned
- * in the filter, so the database still decides atomically.
+ * A write whose condition pins one version (every `If-Match` under the version strategy,
+ * every write of `store.update`) is ONE atomic server operation with the whole condition in
+ * its filter: `replaceOne`, or `insertOne` for create-only. On success the record is the
+ * document just written, so nothing is read back; the current document is read on the
+ * conflict path only. For other conditions (and deletes, whose deleted document must be
+ * returned) the driver reads and hands the record to core, which decides and writes pinned to
+ * that exact version, so the database still decides atomically.
  */
+import type { Store, StoreOptions } from '@ifmatch/core';
 import {
+  type DriverCondition,
+  type DriverOutcome,
+  type DriverRecord,
+  type DriverWrite,
   defineStore,
   errorGuard,
-  IfMatchError,
-  type RawOutcome,
-  type RawRecord,
-  type RawWrite,
-  RETRY,
-  retryOnConflict,
-  type StorageCondition,
-  type Store,
   type StoreDriver,
-  type StoreOptions,
-  satisfiesStorageCondition,
-} from '@ifmatch/core';
-import type { Collection, Db, Document, Filter, MongoClient } from 'mongodb';
+  writeKind,
+} from '@ifmatch/core/driver';
+import type { Collection, Db, Document, MongoClient } from 'mongodb';
+import { checkKey, documentCodec } from './documents.js';
 import { toIfMatchError } from './errors.js';
+import { conditionFilters, type FieldNames } from './filters.js';
 
-/** Names of the key and system fields; each is configurable. */
-export interface MongoFields {
-  /** The key field (default `_id`). Any other field needs a unique index. */
-  readonly key?: string;
-  readonly version?: string;
-  readonly modifiedAt?: string;
-  /** The content hash, for the hash strategy (default `etagHash`). */
-  readonly hash?: string;
-}
+/** Names of the key and system fields; each is configurable (Mongoose's `__v` as the version, say). */
+export type MongoFields = Partial<FieldNames>;
 
 export interface MongoStoreOptions extends StoreOptions {
   /** Your connected `MongoClient` (with `database`), or a `Db`. */
@@ -46,12 +38,9 @@ export interface MongoStoreOptions extends StoreOptions {
   readonly fields?: MongoFields;
 }
 
-/**
- * A write that reads first and loses the race to its pinned write reads and tries again, this
- * many times at most (then RETRIES_EXHAUSTED), pausing a jittered, growing moment between.
- */
-const RACE_RETRY = { attempts: 100, baseDelayMs: 1, maxDelayMs: 25 };
 const DUPLICATE_KEY = 11000;
+/** undefined members are dropped, not stored as null: what is stored is what was hashed. */
+const WRITE_OPTIONS = { ignoreUndefined: true } as const;
 
 /** Creates a `Store` on a MongoDB collection. */
 export function createMongoStore<T extends Document = Document, K = unknown>(options: MongoStoreOptions): Store<T, K> {
@@ -60,137 +49,84 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
       ? (options.db as Db)
       : (options.db as MongoClient).db(options.database);
   const collection: Collection<Document> = db.collection(options.collection);
-  const fields = { key: '_id', version: 'version', modifiedAt: 'modifiedAt', hash: 'etagHash', ...options.fields };
-  const system = new Set([fields.key, fields.version, fields.modifiedAt, fields.hash]);
-  const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
+  const fields: FieldNames = {
+    key: '_id',
+    version: 'version',
+    modifiedAt: 'modifiedAt',
+    incarnation: 'incarnation',
+    hash: 'etagHash',
+    ...options.fields,
+  };
+  const documents = documentCodec(fields);
+  const { filterFor, modifiedBefore } = conditionFilters(fields);
 
-  const toRaw = (document: Document): RawRecord<T, K> => {
-    const value: Document = {};
-    for (const [name, member] of Object.entries(document)) if (!system.has(name)) value[name] = member;
-    return {
-      key: document[fields.key] as K,
-      value: value as T,
-      version: Number(document[fields.version]),
-      modifiedAt: Number(document[fields.modifiedAt]),
-      hash: (document[fields.hash] as string | undefined) ?? null,
-    };
+  const toRecord = (document: Document): DriverRecord<T, K> => ({
+    key: document[fields.key] as K,
+    value: documents.valueOf(document) as T,
+    version: Number(document[fields.version] ?? 0),
+    modifiedAt: document[fields.modifiedAt] == null ? null : Number(document[fields.modifiedAt]),
+    incarnation: (document[fields.incarnation] as string | undefined) ?? null,
+    hash: (document[fields.hash] as string | undefined) ?? null,
+  });
+
+  const read = async (key: K): Promise<DriverRecord<T, K> | undefined> => {
+    const document = await collection.findOne({ [fields.key]: { $eq: key } });
+    return document === null ? undefined : toRecord(document);
+  };
+  const refused = async (key: K): Promise<DriverOutcome<T, K>> => ({ ok: false, current: await read(key) });
+
+  /**
+   * The one version a condition pins, with its incarnation: then the next version is known
+   * without reading, and a replaceOne can write it.
+   */
+  const pinnedState = (c: DriverCondition) => {
+    const states = c.anyOf?.field === 'version' ? c.anyOf.states : undefined;
+    return states?.length === 1 ? (states[0] as { incarnation: string | null; value: number }) : undefined;
   };
 
-  /** The document to store: the value's own members, the key, and the system fields. */
-  const toDocument = (key: K, write: RawWrite<T>, version: number, modifiedAt: number): Document => {
-    const value = write.value as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new IfMatchError('INVALID_VALUE', 'a value is a document: an object whose members are its fields');
-    }
-    for (const name of Object.keys(value)) {
-      if (system.has(name) && !(name === fields.key && (value as Document)[name] === key)) {
-        throw new IfMatchError('INVALID_VALUE', `the value may not set the store's own field ${JSON.stringify(name)}`);
+  const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
+    const meta = { modifiedAt: raw.now, hash: raw.hash };
+    if (writeKind(condition) === 'insert') {
+      const document = documents.toDocument(key, raw.value, { ...meta, version: 1, incarnation: raw.incarnation });
+      try {
+        await collection.insertOne(document, WRITE_OPTIONS);
+        return { ok: true, record: toRecord(document) };
+      } catch (error) {
+        if ((error as { code?: unknown }).code === DUPLICATE_KEY) return refused(key); // someone created it first
+        throw error;
       }
     }
-    return {
-      ...(value as Document),
-      [fields.key]: key,
-      [fields.version]: version,
-      [fields.modifiedAt]: modifiedAt,
-      ...(write.hash === null ? {} : { [fields.hash]: write.hash }),
-    };
+    const pinned = pinnedState(condition);
+    // Anything else: read, and let core decide and pin the write to the version read.
+    if (pinned === undefined) return refused(key);
+    const document = documents.toDocument(key, raw.value, {
+      ...meta,
+      version: pinned.value + 1,
+      incarnation: pinned.incarnation,
+    });
+    // ONE operation: the whole condition in the filter, and "modified before now" so that the
+    // new modification time (now) is later than the stored one.
+    const result = await collection.replaceOne(
+      filterFor(key, condition, [modifiedBefore(raw.now)]),
+      document,
+      WRITE_OPTIONS,
+    );
+    return result.matchedCount === 1 ? { ok: true, record: toRecord(document) } : refused(key);
   };
 
-  /**
-   * The pinned write's filter, flat (one clause per field, operators merged): the key, the
-   * condition on the existing document, and "modified before now". Absence is the caller's.
-   */
-  const pinnedFilter = (key: K, condition: StorageCondition, now: number): Filter<Document> => {
-    const clauses: Record<string, Document> = { [fields.modifiedAt]: { $lt: now } };
-    const add = (field: string, operator: string, operand: unknown) => {
-      clauses[field] = { ...clauses[field], [operator]: operand };
-    };
-    const field = fieldName[condition.field];
-    if (condition.in !== undefined) add(field, '$in', [...condition.in]);
-    // $nin also matches a document without the field, as the condition asks.
-    if (condition.notIn !== undefined && condition.notIn.length > 0) add(field, '$nin', [...condition.notIn]);
-    if (condition.modifiedAtMost !== undefined) add(fields.modifiedAt, '$lte', condition.modifiedAtMost);
-    return { [fields.key]: key, ...clauses };
+  /** A delete must return the deleted record: it is known only once core pins it. */
+  const remove = async (key: K, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
+    if (condition.pinned === undefined) return refused(key);
+    const result = await collection.deleteOne(filterFor(key, condition));
+    return result.deletedCount === 1 ? { ok: true, record: condition.pinned as DriverRecord<T, K> } : refused(key);
   };
-
-  const read = async (key: K): Promise<RawRecord<T, K> | undefined> => {
-    const document = await collection.findOne({ [fields.key]: key });
-    return document === null ? undefined : toRaw(document);
-  };
-
-  const insert = async (key: K, write: RawWrite<T>): Promise<RawRecord<T, K> | undefined> => {
-    const document = toDocument(key, write, 1, write.now);
-    try {
-      await collection.insertOne(document);
-      return toRaw(document);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return undefined; // someone created it first
-      throw error;
-    }
-  };
-
-  /**
-   * Replaces the document if `filter` (which pins a version) matches, in one replaceOne.
-   * Not findOneAndReplace: the document written is known, and the MongoDB stand-in used in
-   * CI does not make findAndModify atomic (replaceOne it does).
-   */
-  const replaceWhere = async (filter: Filter<Document>, document: Document) => {
-    const result = await collection.replaceOne(filter, document);
-    return result.matchedCount === 1 ? toRaw(document) : undefined;
-  };
-
-  /** The version a condition pins, when it pins exactly one: then one operation suffices. */
-  const pinnedVersion = (condition: StorageCondition): number | undefined =>
-    condition.field === 'version' && condition.in?.length === 1 && condition.exists !== false
-      ? Number(condition.in[0])
-      : undefined;
-
-  const write = async (key: K, raw: RawWrite<T>, condition: StorageCondition): Promise<RawOutcome<T, K>> => {
-    if (condition.exists === false && condition.in === undefined) {
-      const created = await insert(key, raw);
-      if (created) return { ok: true, record: created };
-    }
-    const pinned = pinnedVersion(condition);
-    if (pinned !== undefined) {
-      // One operation: the condition and "modified before now" in the filter, so the new
-      // modifiedAt (now) is later than the stored one.
-      const written = await replaceWhere(
-        pinnedFilter(key, condition, raw.now),
-        toDocument(key, raw, pinned + 1, raw.now),
-      );
-      if (written) return { ok: true, record: written };
-    }
-    // Read, decide, and write pinned to the version read; a race sends us round again, after
-    // a jittered pause so that racing writers stop colliding. This read is the conflict path
-    // of a pinned write, and the first step of any other.
-    return retryOnConflict(async () => {
-      const current = await read(key);
-      if (!satisfiesStorageCondition(condition, current)) return { ok: false, current } as const;
-      const written =
-        current === undefined
-          ? await insert(key, raw)
-          : await replaceWhere(
-              { [fields.key]: key, [fields.version]: current.version },
-              toDocument(key, raw, current.version + 1, Math.max(raw.now, current.modifiedAt + 1)),
-            );
-      return written ? ({ ok: true, record: written } as const) : RETRY;
-    }, RACE_RETRY);
-  };
-
-  /** Read, decide, and delete pinned to the version read: the deleted record is the one read. */
-  const remove = (key: K, condition: StorageCondition): Promise<RawOutcome<T, K>> =>
-    retryOnConflict(async () => {
-      const current = await read(key);
-      if (current === undefined || !satisfiesStorageCondition(condition, current))
-        return { ok: false, current } as const;
-      const result = await collection.deleteOne({ [fields.key]: key, [fields.version]: current.version });
-      return result.deletedCount === 1 ? ({ ok: true, record: current } as const) : RETRY;
-    }, RACE_RETRY);
 
   const guard = errorGuard(toIfMatchError);
 
   const driver: StoreDriver<T, K> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
+    checkKey,
+    prepareValue: (value, key) => documents.prepare(value, key) as T,
     read: (key) => guard('read', () => read(key)),
     write: (key, raw, condition) => guard('write', () => write(key, raw, condition)),
     remove: (key, condition) => guard('write', () => remove(key, condition)),

@@ -34,7 +34,13 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
     const created = await orders.create(id, value);
     expect(created.ok && created.record.key).toEqual(id);
     const raw = await db.collection('orders').findOne({ _id: id });
-    expect(raw).toEqual({ _id: id, ...value, version: 1, modifiedAt: expect.any(Number) });
+    expect(raw).toEqual({
+      _id: id,
+      ...value,
+      version: 1,
+      modifiedAt: expect.any(Number),
+      incarnation: expect.any(String),
+    });
     const read = await orders.get(id);
     expect(read?.value).toEqual(value);
     expect(read?.value.placedAt).toBeInstanceOf(Date);
@@ -73,6 +79,70 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       a: 3,
       version: 2,
       modifiedAt: expect.any(Number),
+      incarnation: expect.any(String),
+    });
+  });
+
+  describe('keys and values at the boundary', () => {
+    it.each([
+      ['{ $ne: null }', { $ne: null }],
+      ['{ $gt: "" }', { $gt: '' }],
+      ['{ $regex: "." }', { $regex: '.' }],
+      ['a regular expression', /./],
+      ['an operator inside a compound key', { tenant: { $exists: true } }],
+    ])('refuses %s as a key, and reads or deletes nobody else’s document', async (_what, key) => {
+      const store = createMongoStore<Record<string, unknown>, unknown>({ db, collection: 'victims' });
+      await db.collection('victims').insertOne({ _id: 'someone-else' as never, secret: 1 });
+      await expect(store.get(key)).rejects.toThrow(TypeError);
+      await expect(store.delete(key, UNCONDITIONAL)).rejects.toThrow(TypeError);
+      await expect(store.put(key, { x: 1 }, UNCONDITIONAL)).rejects.toThrow(TypeError);
+      expect(await db.collection('victims').findOne({ _id: 'someone-else' as never })).toMatchObject({ secret: 1 });
+      await db.collection('victims').deleteMany({});
+    });
+
+    it('accepts a compound key (a plain document without operators)', async () => {
+      const store = createMongoStore<{ n: number }, { tenant: string; id: number }>({ db, collection: 'compound' });
+      const key = { tenant: 'acme', id: 1 };
+      expect((await store.create(key, { n: 1 })).ok).toBe(true);
+      expect((await store.get(key))?.value).toEqual({ n: 1 });
+      expect(await store.get({ tenant: 'acme', id: 2 })).toBeUndefined();
+    });
+
+    it.each([
+      ['a top-level $ member', { $set: { a: 1 } }],
+      ['a $ member beside data', { a: 1, $where: 'true' }],
+    ])('refuses a value with %s as INVALID_VALUE, not STORE_ERROR', async (_what, value) => {
+      const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'dollars' });
+      expect(await errorCodeOf(store.put('d', value, UNCONDITIONAL))).toBe('INVALID_VALUE');
+      expect(await db.collection('dollars').findOne({ _id: 'd' as never })).toBeNull();
+    });
+  });
+
+  describe('documents written by Mongoose (its __v as the version)', () => {
+    it('serves them, writes them under their tag, and keeps counting __v', async () => {
+      // What Mongoose writes: the fields and __v: 0, no ifmatch fields.
+      await db.collection('mongoose').insertMany([
+        { _id: 'm1' as never, name: 'tea', __v: 0 },
+        { _id: 'm2' as never, name: 'milk', __v: 3 },
+      ]);
+      const store = createMongoStore<{ name: string }, string>({
+        db,
+        collection: 'mongoose',
+        fields: { version: '__v' },
+      });
+      const first = await store.get('m1');
+      expect(first).toMatchObject({ value: { name: 'tea' }, version: 0 });
+      expect(first?.lastModified).toBeUndefined();
+      const written = await store.put('m1', { name: 'green tea' }, { etagIn: [first?.etag as never] });
+      expect(written.ok && written.record.version).toBe(1);
+      expect(await db.collection('mongoose').findOne({ _id: 'm1' as never })).toMatchObject({
+        name: 'green tea',
+        __v: 1,
+      });
+      // A stale tag fails; the other document's own version is kept.
+      expect((await store.put('m1', { name: 'x' }, { etagIn: [first?.etag as never] })).ok).toBe(false);
+      const other = await store.update('m2', (v) => ({ name: `${v.name}!` }), UNCONDITIONAL);
+      expect(other.ok && other.record.version).toBe(4);
     });
   });
 

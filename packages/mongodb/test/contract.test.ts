@@ -31,8 +31,25 @@ describe.runIf(mongoAvailable())('on MongoDB', () => {
         async inspect(key) {
           const document = await db.collection('items').findOne({ _id: key as never });
           if (document === null) return undefined;
-          const { _id, version, modifiedAt, etagHash, ...value } = document;
-          return { value: value as ContractDocument, version, modifiedAt, hash: etagHash ?? null };
+          const { _id, version, modifiedAt, incarnation, etagHash, ...value } = document;
+          return {
+            value: value as ContractDocument,
+            version: version ?? null,
+            modifiedAt: modifiedAt ?? null,
+            incarnation: incarnation ?? null,
+            hash: etagHash ?? null,
+          };
+        },
+        // A plain insertOne, as an application that never used ifmatch: only the fields given.
+        async seed(key, value, fields) {
+          await db.collection('items').insertOne({
+            _id: key as never,
+            ...value,
+            ...(fields.version === undefined ? {} : { version: fields.version }),
+            ...(fields.modifiedAt === undefined ? {} : { modifiedAt: fields.modifiedAt }),
+            ...(fields.incarnation === undefined ? {} : { incarnation: fields.incarnation }),
+            ...(fields.hash === undefined ? {} : { etagHash: fields.hash }),
+          });
         },
       };
     },

@@ -19,8 +19,9 @@ const lines = pgTable(
     sku: text('sku').notNull(),
     meta: jsonb('meta'),
     status: text('status').notNull().default('new'),
-    rev: integer('rev').notNull(),
-    changedAt: bigint('changed_at', { mode: 'number' }).notNull(),
+    rev: integer('rev'),
+    changedAt: bigint('changed_at', { mode: 'number' }),
+    life: text('life'),
     createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.tenant, table.lineNo] })],
@@ -37,7 +38,7 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
       connection.db,
       'drop table if exists ifmatch_adapter_lines',
       `create table ifmatch_adapter_lines (tenant text not null, line_no integer not null, sku text not null,
-        meta jsonb, status text not null default 'new', rev integer not null, changed_at bigint not null,
+        meta jsonb, status text not null default 'new', rev integer, changed_at bigint, life text,
         created_at timestamptz default now(), primary key (tenant, line_no))`,
       'drop table if exists ifmatch_adapter_documents',
     );
@@ -49,7 +50,7 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
     createPostgresStore<Line, { tenant: string; lineNo: number }>({
       db: connection.db,
       table: lines,
-      columns: { version: lines.rev, modifiedAt: lines.changedAt, hash: null },
+      columns: { version: lines.rev, modifiedAt: lines.changedAt, incarnation: lines.life, hash: null },
     });
 
   describe('composite keys and your own column names', () => {

@@ -11,8 +11,9 @@ const items = pgTable('ifmatch_contract_items', {
   title: text('title').notNull(),
   count: doublePrecision('count').notNull(),
   details: jsonb('details'),
-  version: integer('version').notNull(),
-  modifiedAt: bigint('modified_at', { mode: 'number' }).notNull(),
+  version: integer('version'),
+  modifiedAt: bigint('modified_at', { mode: 'number' }),
+  incarnation: text('incarnation'),
   etagHash: text('etag_hash'),
 });
 
@@ -20,7 +21,7 @@ const DDL = [
   'drop table if exists ifmatch_contract_items',
   `create table ifmatch_contract_items (
     id text primary key, title text not null, count double precision not null, details jsonb,
-    version integer not null, modified_at bigint not null, etag_hash text
+    version integer, modified_at bigint, incarnation text, etag_hash text
   )`,
 ];
 
@@ -39,8 +40,25 @@ function describeOn(connect: () => Connection) {
         async inspect(key): Promise<PersistedRecord | undefined> {
           const [row] = await connection.db.select().from(items).where(eq(items.id, key));
           if (row === undefined) return undefined;
-          const { title, count, details, version, modifiedAt, etagHash } = row;
-          return { value: { title, count, details } as ContractDocument, version, modifiedAt, hash: etagHash };
+          const { title, count, details, version, modifiedAt, incarnation, etagHash } = row;
+          return {
+            value: { title, count, details } as ContractDocument,
+            version,
+            modifiedAt,
+            incarnation,
+            hash: etagHash,
+          };
+        },
+        // Plain Drizzle, as an application that never used ifmatch: only the fields given.
+        async seed(key, value, fields) {
+          await connection.db.insert(items).values({
+            id: key,
+            ...value,
+            ...(fields.version === undefined ? {} : { version: fields.version }),
+            ...(fields.modifiedAt === undefined ? {} : { modifiedAt: fields.modifiedAt }),
+            ...(fields.incarnation === undefined ? {} : { incarnation: fields.incarnation }),
+            ...(fields.hash === undefined ? {} : { etagHash: fields.hash }),
+          });
         },
       };
     },

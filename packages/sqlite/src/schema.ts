@@ -1,11 +1,17 @@
+/**
+ * The table as SQLite declares it: its columns, each column's type affinity, and the names of
+ * the system columns the store keeps.
+ */
 import type { Database } from 'better-sqlite3';
 
-/** Column names of the system fields; each is configurable. */
+/** Column names of the key and the system fields; each is configurable. */
 export interface SystemColumns {
   readonly key: string;
   readonly version: string;
   readonly modifiedAt: string;
-  /** Holds the content hash; only the hash strategy needs it. */
+  /** The random id of the record's life, written when a store creates it. */
+  readonly incarnation: string;
+  /** Holds the content hash; only the hash strategy needs it (the column is optional). */
   readonly hash: string;
 }
 
@@ -13,14 +19,20 @@ export const DEFAULT_COLUMNS: SystemColumns = {
   key: 'id',
   version: 'version',
   modifiedAt: 'modified_at',
+  incarnation: 'incarnation',
   hash: 'etag_hash',
 };
 
+/**
+ * How SQLite stores a value in a column (its type affinity, sqlite.org/datatype3.html §3.1),
+ * plus `json`: a column declared with a type containing JSON, whose values the store keeps as
+ * JSON text.
+ */
+export type Affinity = 'integer' | 'text' | 'blob' | 'real' | 'numeric' | 'json';
+
 export interface TableShape {
-  /** Every column of the table. */
-  readonly columns: ReadonlySet<string>;
-  /** Columns declared with a type containing JSON: values are stored as JSON text. */
-  readonly jsonColumns: ReadonlySet<string>;
+  /** Every column of the table, with its affinity. */
+  readonly columns: ReadonlyMap<string, Affinity>;
 }
 
 /** Quotes an identifier for SQL. Names come from the table's own schema, never from values. */
@@ -28,17 +40,25 @@ export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** The affinity of a declared type, by SQLite's own rules, in their order. */
+export function affinityOf(declared: string): Affinity {
+  const type = declared.toUpperCase();
+  if (type.includes('JSON')) return 'json';
+  if (type.includes('INT')) return 'integer';
+  if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'text';
+  if (type.includes('BLOB') || type === '') return 'blob';
+  if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'real';
+  return 'numeric';
+}
+
 /** Reads the table's columns from SQLite itself, so the store never trusts a guessed name. */
 export function readTableShape(db: Database, table: string): TableShape {
-  const rows = db.prepare(`SELECT name, type FROM pragma_table_xinfo(?)`).all(table) as {
+  const rows = db.prepare('SELECT name, type FROM pragma_table_xinfo(?)').all(table) as {
     name: string;
     type: string;
   }[];
   if (rows.length === 0) throw new TypeError(`table ${table} does not exist`);
-  return {
-    columns: new Set(rows.map((row) => row.name)),
-    jsonColumns: new Set(rows.filter((row) => /json/i.test(row.type)).map((row) => row.name)),
-  };
+  return { columns: new Map(rows.map((row) => [row.name, affinityOf(row.type)])) };
 }
 
 export interface DefaultTableOptions {
@@ -57,8 +77,40 @@ export function createDefaultTable(db: Database, table: string, options: Default
   db.exec(`CREATE TABLE IF NOT EXISTS ${quote(table)} (
     ${quote(c.key)} TEXT PRIMARY KEY NOT NULL,
     ${quote(document)} JSON NOT NULL,
-    ${quote(c.version)} INTEGER NOT NULL,
-    ${quote(c.modifiedAt)} INTEGER NOT NULL,
-    ${quote(c.hash)} TEXT
+    ${systemColumnsSql(c)}
   )`);
+}
+
+/**
+ * The system columns' definitions, for `CREATE TABLE` or one `ALTER TABLE … ADD COLUMN` each.
+ * All nullable: a row without them is a row the store did not write yet, which it serves and
+ * brings up to date on its first write.
+ */
+export function systemColumnsSql(columns: SystemColumns = DEFAULT_COLUMNS): string {
+  return [
+    `${quote(columns.version)} INTEGER`,
+    `${quote(columns.modifiedAt)} INTEGER`,
+    `${quote(columns.incarnation)} TEXT`,
+    `${quote(columns.hash)} TEXT`,
+  ].join(',\n    ');
+}
+
+/**
+ * Adds the system columns a table lacks (`ALTER TABLE … ADD COLUMN`, one each), so an existing
+ * table is ready for a store: idempotent, and cheap (SQLite adds a nullable column without
+ * rewriting the table). Existing rows are served at once and brought up to date on their first
+ * write.
+ */
+export function addSystemColumns(db: Database, table: string, columns: Partial<SystemColumns> = {}): void {
+  const c = { ...DEFAULT_COLUMNS, ...columns };
+  const have = readTableShape(db, table).columns;
+  const wanted: [string, string][] = [
+    [c.version, 'INTEGER'],
+    [c.modifiedAt, 'INTEGER'],
+    [c.incarnation, 'TEXT'],
+    [c.hash, 'TEXT'],
+  ];
+  for (const [name, type] of wanted) {
+    if (!have.has(name)) db.exec(`ALTER TABLE ${quote(table)} ADD COLUMN ${quote(name)} ${type}`);
+  }
 }

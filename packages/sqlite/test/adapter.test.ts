@@ -58,14 +58,14 @@ describe('configuration', () => {
     const db = new Database(':memory:');
     createDefaultTable(db, 'docs', {
       documentColumn: 'body',
-      columns: { key: 'pk', version: 'rev', modifiedAt: 'changed', hash: 'digest' },
+      columns: { key: 'pk', version: 'rev', modifiedAt: 'changed', incarnation: 'life', hash: 'digest' },
     });
     const store = createSqliteStore<{ n: number }>({
       db,
       table: 'docs',
       documentColumn: 'body',
       strategy: 'hash',
-      columns: { key: 'pk', version: 'rev', modifiedAt: 'changed', hash: 'digest' },
+      columns: { key: 'pk', version: 'rev', modifiedAt: 'changed', incarnation: 'life', hash: 'digest' },
     });
     const outcome = await store.create('k', { n: 1 });
     expect(outcome.ok).toBe(true);
@@ -79,11 +79,13 @@ describe('configuration', () => {
     expect(() => createSqliteStore({ db, table: 'nope' })).toThrow(TypeError);
     db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, version INTEGER)');
     expect(() => createSqliteStore({ db, table: 't' })).toThrow(/modified_at/);
+    db.exec('CREATE TABLE u (id TEXT PRIMARY KEY, version INTEGER, modified_at INTEGER)');
+    expect(() => createSqliteStore({ db, table: 'u' })).toThrow(/incarnation.*addSystemColumns/);
   });
 
   it('refuses the hash strategy without a hash column with NOT_SUPPORTED', () => {
     const db = new Database(':memory:');
-    db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, data JSON, version INTEGER, modified_at INTEGER)');
+    db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, data JSON, version INTEGER, modified_at INTEGER, incarnation TEXT)');
     expect(() => createSqliteStore({ db, table: 't', strategy: 'hash' })).toThrow(
       expect.objectContaining({ code: 'NOT_SUPPORTED' }),
     );
@@ -106,8 +108,7 @@ describe('transactions and failures', () => {
     const file = join(files.dir, 'locked.db');
     const db = openDatabase(file);
     createContractTable(db, 'items');
-    db.pragma('busy_timeout = 0');
-    const store = createSqliteStore<Doc>({ db, table: 'items' });
+    const store = createSqliteStore<Doc>({ db, table: 'items', lockTimeoutMs: 50 });
     const other = openDatabase(file);
     other.exec('BEGIN IMMEDIATE');
     expect(await errorCodeOf(store.create('a', { title: 'A', count: 0, details: null }))).toBe('THROTTLED');

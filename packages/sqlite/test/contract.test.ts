@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ContractDocument, describeStoreContract } from '@ifmatch/contract';
+import { type ContractDocument, type ContractSubject, describeStoreContract } from '@ifmatch/contract';
 import { createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
 import type Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
@@ -20,17 +20,38 @@ afterAll(() => {
   files.cleanup();
 });
 
-const inspectRow =
-  (db: Database.Database, table: string, decode: (row: Record<string, unknown>) => unknown) => async (key: string) => {
-    const row = db.prepare(`SELECT * FROM "${table}" WHERE id = ?`).get(key) as Record<string, unknown> | undefined;
-    if (row === undefined) return undefined;
-    return {
-      value: decode(row) as never,
-      version: row.version as number,
-      modifiedAt: row.modified_at as number,
-      hash: row.etag_hash as string | null,
-    };
+/** `inspect` and `seed`: what is in the table, and a row written as an application without ifmatch would. */
+function rawAccess(
+  db: Database.Database,
+  table: string,
+  decode: (row: Record<string, unknown>) => ContractDocument,
+  encode: (value: ContractDocument) => Record<string, unknown>,
+): Pick<ContractSubject, 'inspect' | 'seed'> {
+  return {
+    async inspect(key) {
+      const row = db.prepare(`SELECT * FROM "${table}" WHERE id = ?`).get(key) as Record<string, unknown> | undefined;
+      if (row === undefined) return undefined;
+      return {
+        value: decode(row),
+        version: row.version as number | null,
+        modifiedAt: row.modified_at as number | null,
+        incarnation: row.incarnation as string | null,
+        ...('etag_hash' in row ? { hash: row.etag_hash as string | null } : {}),
+      };
+    },
+    async seed(key, value, fields) {
+      const row: Record<string, unknown> = { id: key, ...encode(value) };
+      if (fields.version !== undefined) row.version = fields.version;
+      if (fields.modifiedAt !== undefined) row.modified_at = fields.modifiedAt;
+      if (fields.incarnation !== undefined) row.incarnation = fields.incarnation;
+      if (fields.hash !== undefined) row.etag_hash = fields.hash;
+      const names = Object.keys(row);
+      db.prepare(
+        `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
+      ).run(row);
+    },
   };
+}
 
 // Row mode on a real file: each member of the value is a column of the user's table.
 describeStoreContract({
@@ -42,11 +63,16 @@ describeStoreContract({
     createContractTable(db, table);
     return {
       store: createSqliteStore<ContractDocument, string>({ ...options, db, table }),
-      inspect: inspectRow(db, table, (row) => ({
-        title: row.title,
-        count: row.count,
-        details: row.details === null ? null : JSON.parse(row.details as string),
-      })),
+      ...rawAccess(
+        db,
+        table,
+        (row) => ({
+          title: row.title as string,
+          count: row.count as number,
+          details: row.details === null ? null : JSON.parse(row.details as string),
+        }),
+        (value) => ({ ...value, details: value.details === null ? null : JSON.stringify(value.details) }),
+      ),
     };
   },
 });
@@ -62,7 +88,12 @@ describeStoreContract({
     db.exec(`ALTER TABLE "${table}" DROP COLUMN etag_hash`);
     return {
       store: createSqliteStore<ContractDocument, string>({ ...options, db, table, documentColumn: 'document' }),
-      inspect: inspectRow(db, table, (row) => JSON.parse(row.document as string)),
+      ...rawAccess(
+        db,
+        table,
+        (row) => JSON.parse(row.document as string),
+        (value) => ({ document: JSON.stringify(value) }),
+      ),
     };
   },
 });

@@ -24,8 +24,9 @@ export function createContractTable(db: Database.Database, table: string): void 
     title TEXT NOT NULL,
     count REAL NOT NULL,
     details JSON,
-    version INTEGER NOT NULL,
-    modified_at INTEGER NOT NULL,
+    version INTEGER,
+    modified_at INTEGER,
+    incarnation TEXT,
     etag_hash TEXT
   )`);
 }

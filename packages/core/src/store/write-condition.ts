@@ -1,4 +1,4 @@
-import type { EntityTag } from './entity-tag.js';
+import type { EntityTag } from '../entity-tag.js';
 
 /**
  * A storage-neutral write condition: what must be true of the stored record for a write to

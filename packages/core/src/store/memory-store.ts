@@ -3,28 +3,24 @@
  * unit tests of code that uses a `Store`. JavaScript runs one callback at a time, so each
  * driver method below is atomic by construction.
  */
-import { canonicalJson } from './canonical-json.js';
-import {
-  defineStore,
-  type RawRecord,
-  type Store,
-  type StoreDriver,
-  type StoreOptions,
-  satisfiesStorageCondition,
-} from './store.js';
+import { canonicalJson } from '../canonical-json.js';
+import { defineStore } from './define-store.js';
+import { type DriverRecord, type StoreDriver, satisfiesCondition } from './driver.js';
+import type { Store, StoreOptions } from './store.js';
 
 export interface MemoryStoreOptions<T, K> extends StoreOptions {
   /**
    * The map that holds the records, keyed by `canonicalJson(key)`; pass your own to look
-   * at what is stored (tests do). Default: a new map.
+   * at what is stored, or to put records there that no store wrote (tests do). Default: a
+   * new map.
    */
-  readonly records?: Map<string, RawRecord<T, K>>;
+  readonly records?: Map<string, DriverRecord<T, K>>;
 }
 
 /** A store kept in a `Map`. Values are copied as JSON on the way in and out, like a database. */
 export function createMemoryStore<T = unknown, K = string>(options: MemoryStoreOptions<T, K> = {}): Store<T, K> {
-  const records = options.records ?? new Map<string, RawRecord<T, K>>();
-  const copy = (record: RawRecord<T, K>): RawRecord<T, K> => ({
+  const records = options.records ?? new Map<string, DriverRecord<T, K>>();
+  const copy = (record: DriverRecord<T, K>): DriverRecord<T, K> => ({
     ...record,
     value: JSON.parse(JSON.stringify(record.value)),
   });
@@ -32,26 +28,38 @@ export function createMemoryStore<T = unknown, K = string>(options: MemoryStoreO
 
   const driver: StoreDriver<T, K> = {
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
+    checkKey: (key) => void canonicalJson(key),
+    // What JSON keeps: undefined members dropped; bigint, NaN and cycles refused.
+    prepareValue: (value) => JSON.parse(canonicalJson(value)),
     async read(key) {
       const record = records.get(id(key));
       return record && copy(record);
     },
     async write(key, write, condition) {
       const current = records.get(id(key));
-      if (!satisfiesStorageCondition(condition, current)) return { ok: false, current: current && copy(current) };
-      const next: RawRecord<T, K> = {
-        key,
-        value: JSON.parse(canonicalJson(write.value)),
-        hash: write.hash,
-        version: current ? current.version + 1 : 1,
-        modifiedAt: current ? Math.max(write.now, current.modifiedAt + 1) : write.now,
-      };
+      if (!satisfiesCondition(condition, current)) return { ok: false, current: current && copy(current) };
+      const next: DriverRecord<T, K> = current
+        ? {
+            ...current,
+            value: write.value,
+            hash: write.hash,
+            version: current.version + 1,
+            modifiedAt: Math.max(write.now, (current.modifiedAt ?? 0) + 1),
+          }
+        : {
+            key,
+            value: write.value,
+            hash: write.hash,
+            version: 1,
+            modifiedAt: write.now,
+            incarnation: write.incarnation,
+          };
       records.set(id(key), next);
       return { ok: true, record: copy(next) };
     },
     async remove(key, condition) {
       const current = records.get(id(key));
-      if (current === undefined || !satisfiesStorageCondition(condition, current)) {
+      if (current === undefined || !satisfiesCondition(condition, current)) {
         return { ok: false, current: current && copy(current) };
       }
       records.delete(id(key));

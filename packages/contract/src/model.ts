@@ -1,0 +1,281 @@
+/**
+ * The property-based model test: random sequences of create, put, update and delete under
+ * current, stale, random, weak, `*`, list and date conditions, deletes and re-creates, records
+ * the store did not write, and a clock that stands still or steps back, each checked against
+ * a reference model after every step: the outcome, what `get` returns, what was persisted, and
+ * that no tag ever stands for two states of the key.
+ */
+import type { EntityTag, StoredRecord, WriteCondition, WriteOutcome } from '@ifmatch/core';
+import { canonicalJson } from '@ifmatch/core/driver';
+import fc from 'fast-check';
+import { beforeAll, expect, it } from 'vitest';
+import { doc, newKey } from './fixtures.js';
+import type { ContractDocument, ContractSubject, SeedFields, StoreContractOptions } from './subject.js';
+
+type Strategy = 'version' | 'timestamp' | 'hash';
+
+/** A condition, named by what it refers to; resolved against the tags seen so far when it runs. */
+type ConditionPlan =
+  | { readonly kind: 'unconditional' | 'current' | 'weak-current' | 'random' | 'exists' | 'absent' | 'not-current' }
+  | { readonly kind: 'stale' | 'not-stale'; readonly pick: number }
+  | { readonly kind: 'list'; readonly picks: readonly number[]; readonly withCurrent: boolean }
+  | { readonly kind: 'since'; readonly offset: number }
+  | { readonly kind: 'both'; readonly first: ConditionPlan; readonly second: ConditionPlan };
+
+type Step =
+  | { readonly op: 'create'; readonly title: string }
+  | { readonly op: 'put'; readonly title: string; readonly condition: ConditionPlan }
+  | { readonly op: 'update'; readonly condition: ConditionPlan }
+  | { readonly op: 'delete'; readonly condition: ConditionPlan }
+  | { readonly op: 'clock'; readonly step: number };
+
+const simplePlan: fc.Arbitrary<ConditionPlan> = fc.oneof(
+  fc.constantFrom<ConditionPlan>(
+    { kind: 'unconditional' },
+    { kind: 'current' },
+    { kind: 'current' },
+    { kind: 'weak-current' },
+    { kind: 'random' },
+    { kind: 'exists' },
+    { kind: 'absent' },
+    { kind: 'not-current' },
+  ),
+  fc.record({ kind: fc.constantFrom('stale' as const, 'not-stale' as const), pick: fc.nat(50) }),
+  fc.record({
+    kind: fc.constant('list' as const),
+    picks: fc.array(fc.nat(50), { maxLength: 3 }),
+    withCurrent: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('since' as const), offset: fc.constantFrom(-100_000, -1, 0, 999, 5_000) }),
+);
+const plan: fc.Arbitrary<ConditionPlan> = fc.oneof(
+  { weight: 5, arbitrary: simplePlan },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('both' as const), first: simplePlan, second: simplePlan }) },
+);
+const title = fc.constantFrom('a', 'b', 'c');
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ op: fc.constant('create' as const), title }),
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('put' as const), title, condition: plan }) },
+  fc.record({ op: fc.constant('update' as const), condition: plan }),
+  fc.record({ op: fc.constant('delete' as const), condition: plan }),
+  // The clock stands still, moves a little, a second, or steps back.
+  fc.record({ op: fc.constant('clock' as const), step: fc.constantFrom(0, 1, 1_000, -5_000) }),
+);
+const seedFields: fc.Arbitrary<SeedFields | undefined> = fc.option(
+  fc.record(
+    { version: fc.nat(20), modifiedAt: fc.integer({ min: 1_700_000_000_000, max: 1_700_100_000_000 }) },
+    { requiredKeys: [] },
+  ),
+  { nil: undefined },
+);
+
+/** The reference model of one key. */
+interface State {
+  exists: boolean;
+  value: ContractDocument;
+  version: number;
+  modifiedAt: number | null;
+  /** Which life of the key this is (a delete and a create start another). */
+  life: number;
+}
+
+export function describeModel(options: StoreContractOptions, strategy: Strategy): void {
+  const runs = Math.max(10, options.modelRuns ?? 40);
+  let subject: ContractSubject;
+  let clock = 1_750_000_000_000;
+  beforeAll(async () => {
+    subject = await options.createStore({ strategy, now: () => clock });
+  });
+
+  /** What a tag stands for: the life and version, or (hash) the content. */
+  const identity = (state: State) =>
+    strategy === 'hash' ? canonicalJson(state.value) : `${state.life}:${state.version}`;
+
+  it(`agrees with the reference model over random histories (${runs} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(seedFields, fc.array(step, { minLength: 1, maxLength: 30 }), async (seed, steps) => {
+        const key = newKey();
+        const state: State = { exists: false, value: doc('none'), version: 0, modifiedAt: null, life: 0 };
+        /** Every tag the store issued for this key, and what it stood for. */
+        const issued = new Map<string, string>();
+        const tagOf = new Map<string, string>();
+        const history: EntityTag[] = [];
+        const learn = (record: StoredRecord<ContractDocument, string>) => {
+          const meaning = identity(state);
+          const before = issued.get(record.etag.opaque);
+          expect(before === undefined || before === meaning, `tag ${record.etag.opaque} issued for two states`).toBe(
+            true,
+          );
+          // And one state keeps one tag: a tag is stable while nothing changes.
+          expect(tagOf.get(meaning) ?? record.etag.opaque, `two tags for one state`).toBe(record.etag.opaque);
+          if (before === undefined) {
+            issued.set(record.etag.opaque, meaning);
+            tagOf.set(meaning, record.etag.opaque);
+            history.push(record.etag);
+          }
+        };
+        const currentTag = () => history.find((tag) => state.exists && issued.get(tag.opaque) === identity(state));
+        const pick = (n: number): EntityTag =>
+          history.length === 0 ? { weak: false, opaque: 'v1.AAAAAAAAAAA' } : (history[n % history.length] as EntityTag);
+
+        const resolve = (p: ConditionPlan): WriteCondition => {
+          const current = currentTag() ?? pick(0);
+          switch (p.kind) {
+            case 'unconditional':
+              return {};
+            case 'current':
+              return { etagIn: [current] };
+            case 'weak-current':
+              return { etagIn: [{ weak: true, opaque: current.opaque }] };
+            case 'random':
+              return { etagIn: [{ weak: false, opaque: `v${history.length + 7}.AAAAAAAAAAA` }] };
+            case 'exists':
+              return { exists: true };
+            case 'absent':
+              return { exists: false };
+            case 'not-current':
+              return { etagNotIn: [{ weak: true, opaque: current.opaque }] };
+            case 'stale':
+              return { etagIn: [pick(p.pick)] };
+            case 'not-stale':
+              return { etagNotIn: [pick(p.pick)] };
+            case 'list':
+              return { etagIn: [...p.picks.map(pick), ...(p.withCurrent ? [current] : [])] };
+            case 'since':
+              return { unmodifiedSince: (state.modifiedAt ?? clock) + p.offset };
+            case 'both':
+              return { ...resolve(p.first), ...resolve(p.second) };
+          }
+        };
+
+        /** The reference predicate, on tags and the model state. */
+        const holds = (c: WriteCondition): boolean => {
+          const meaning = state.exists ? identity(state) : undefined;
+          const matches = (tag: EntityTag) => meaning !== undefined && issued.get(tag.opaque) === meaning;
+          if (c.exists === true && !state.exists) return false;
+          if (c.exists === false && state.exists) return false;
+          if (c.etagIn !== undefined && !c.etagIn.some((tag) => !tag.weak && matches(tag))) return false;
+          if (c.etagNotIn?.some(matches)) return false;
+          if (c.unmodifiedSince !== undefined && state.exists && state.modifiedAt !== null) {
+            return state.modifiedAt <= c.unmodifiedSince;
+          }
+          return true;
+        };
+
+        const write = (value: ContractDocument) => {
+          if (state.exists) {
+            state.version += 1;
+            state.modifiedAt = Math.max(clock, (state.modifiedAt ?? 0) + 1);
+          } else {
+            state.life += 1;
+            state.version = 1;
+            state.modifiedAt = clock;
+          }
+          state.exists = true;
+          state.value = value;
+        };
+
+        const expectRecord = (record: StoredRecord<ContractDocument, string>) => {
+          expect(record.value).toEqual(state.value);
+          expect(record.version).toBe(state.version);
+          expect(record.lastModified).toBe(state.modifiedAt ?? undefined);
+          learn(record);
+        };
+
+        const expectFailure = (outcome: {
+          ok: boolean;
+          reason?: string;
+          current?: StoredRecord<ContractDocument, string>;
+        }) => {
+          expect(outcome.ok, 'the write should have failed').toBe(false);
+          expect(outcome.reason).toBe(state.exists ? 'precondition-failed' : 'not-found');
+          if (outcome.current) expectRecord(outcome.current);
+        };
+
+        const expectWrite = (
+          outcome: WriteOutcome<ContractDocument, string>,
+          condition: WriteCondition,
+          value: ContractDocument,
+        ) => {
+          if (holds(condition)) {
+            const created = !state.exists;
+            write(value);
+            expect(outcome, 'the write should have succeeded').toMatchObject({ ok: true, created });
+            if (outcome.ok) expectRecord(outcome.record);
+            return;
+          }
+          const applied =
+            strategy === 'hash' &&
+            state.exists &&
+            condition.exists !== false &&
+            condition.etagNotIn === undefined &&
+            canonicalJson(value) === canonicalJson(state.value);
+          if (applied) {
+            expect(outcome).toMatchObject({ ok: true, created: false, alreadyApplied: true });
+            if (outcome.ok) expectRecord(outcome.record);
+          } else expectFailure(outcome);
+        };
+
+        if (seed !== undefined) {
+          await subject.seed(key, doc('seeded', 1), seed);
+          Object.assign(state, {
+            exists: true,
+            value: doc('seeded', 1),
+            version: seed.version ?? 0,
+            modifiedAt: seed.modifiedAt ?? null,
+          });
+          const read = await subject.store.get(key);
+          if (read === undefined) expect.fail('the seeded record is missing');
+          else expectRecord(read);
+        }
+
+        for (const s of steps) {
+          if (s.op === 'clock') {
+            clock += s.step;
+            continue;
+          }
+          if (s.op === 'create') {
+            const value = doc(s.title, 0);
+            expectWrite(await subject.store.create(key, value), { exists: false }, value);
+          } else if (s.op === 'put') {
+            const condition = resolve(s.condition);
+            const value = doc(s.title, state.value.count);
+            expectWrite(await subject.store.put(key, value, condition), condition, value);
+          } else if (s.op === 'update') {
+            const condition = resolve(s.condition);
+            const outcome = await subject.store.update(key, (v) => ({ ...v, count: v.count + 1 }), condition);
+            if (state.exists && holds(condition)) {
+              write({ ...state.value, count: state.value.count + 1 });
+              expect(outcome).toMatchObject({ ok: true, created: false });
+              if (outcome.ok) expectRecord(outcome.record);
+            } else expectFailure(outcome);
+          } else {
+            const condition = resolve(s.condition);
+            const outcome = await subject.store.delete(key, condition);
+            if (state.exists && holds(condition)) {
+              expect(outcome.ok, 'the delete should have succeeded').toBe(true);
+              if (outcome.ok) expectRecord(outcome.deleted);
+              state.exists = false;
+            } else expectFailure(outcome);
+          }
+          // What the store serves and what it persisted agree with the model.
+          const read = await subject.store.get(key);
+          if (!state.exists) expect(read).toBeUndefined();
+          else if (read === undefined) expect.fail('the record is missing');
+          else expectRecord(read);
+          const persisted = await subject.inspect(key);
+          if (!state.exists) expect(persisted).toBeUndefined();
+          else {
+            expect(persisted?.value).toEqual(state.value);
+            expect(persisted?.version ?? 0).toBe(state.version);
+          }
+        }
+      }),
+      {
+        numRuns: runs,
+        interruptAfterTimeLimit: 90_000,
+        ...(process.env.IFMATCH_MODEL_SEED ? { seed: Number(process.env.IFMATCH_MODEL_SEED) } : {}),
+      },
+    );
+  }, 180_000);
+}

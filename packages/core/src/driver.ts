@@ -1,0 +1,26 @@
+/**
+ * @ifmatch/core/driver: what an adapter author uses to build a `Store` on a database. An
+ * adapter is one factory returning `defineStore(driver, options)`; see the README's
+ * "Writing an adapter".
+ */
+export { canonicalJson, hashableJson } from './canonical-json.js';
+export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
+export { MAX_CONDITION_TAGS } from './store/compile.js';
+export { defineStore } from './store/define-store.js';
+export {
+  type DriverCondition,
+  type DriverOutcome,
+  type DriverRecord,
+  type DriverWrite,
+  inStateSet,
+  type StateSet,
+  type StoreCapabilities,
+  type StoreDriver,
+  satisfiesCondition,
+  stateKeys,
+  statesByIncarnation,
+  type TagField,
+  type TaggedState,
+  writeKind,
+} from './store/driver.js';
+export type { Store, StoreOptions } from './store/store.js';

@@ -1,0 +1,84 @@
+/**
+ * Compiling a `WriteCondition` (on entity tags) into a `DriverCondition` (on stored fields),
+ * with the store's strategy telling which state each tag stands for.
+ */
+import type { EntityTag } from '../entity-tag.js';
+import type { EtagStrategy } from '../strategies/strategy.js';
+import type { DriverCondition, StateSet, TaggedState } from './driver.js';
+import type { WriteCondition } from './write-condition.js';
+
+/**
+ * A condition no record can satisfy (an `If-Match` whose tags this store never issued, an
+ * empty list, or a contradiction such as "absent and in state s"). No driver sees it: the
+ * store reads the current record to report it, and writes nothing.
+ */
+export const NO_RECORD_MATCHES: unique symbol = Symbol('ifmatch.noRecordMatches');
+
+/** More tags than any header the HTTP layer accepts; bounds the size of one condition. */
+export const MAX_CONDITION_TAGS = 256;
+
+function assertTags(tags: unknown, name: string): asserts tags is readonly EntityTag[] {
+  if (!Array.isArray(tags)) throw new TypeError(`${name} must be an array of entity tags`);
+  if (tags.length > MAX_CONDITION_TAGS) throw new TypeError(`${name} has more than ${MAX_CONDITION_TAGS} tags`);
+  for (const tag of tags) {
+    if (typeof tag !== 'object' || tag === null || typeof tag.opaque !== 'string' || typeof tag.weak !== 'boolean') {
+      throw new TypeError(`${name} must hold entity tags ({ weak, opaque })`);
+    }
+  }
+}
+
+/**
+ * The distinct states the tags stand for, or undefined when none is a tag this store issues.
+ * `strongOnly` drops weak tags: If-Match compares strongly (RFC 9110 §8.8.3.2), and every tag
+ * a store issues is strong.
+ */
+async function statesOf(
+  tags: readonly EntityTag[],
+  strongOnly: boolean,
+  strategy: EtagStrategy,
+): Promise<StateSet | undefined> {
+  const states: TaggedState[] = [];
+  for (const tag of tags) {
+    if (strongOnly && tag.weak) continue;
+    const state = await strategy.stateFor(tag.opaque);
+    if (state === undefined) continue;
+    if (!states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) states.push(state);
+  }
+  return states.length === 0 ? undefined : { field: strategy.field, states };
+}
+
+/**
+ * What the database must check for `condition`. Throws a `TypeError` for a condition of the
+ * wrong shape (a programming mistake, not a conflict).
+ */
+export async function compileCondition(
+  condition: WriteCondition,
+  strategy: EtagStrategy,
+): Promise<DriverCondition | typeof NO_RECORD_MATCHES> {
+  if (typeof condition !== 'object' || condition === null) {
+    throw new TypeError('a write condition is required (UNCONDITIONAL for last-one-wins)');
+  }
+  const compiled: { -readonly [P in keyof DriverCondition]: DriverCondition[P] } = {};
+  if (condition.exists !== undefined) {
+    if (typeof condition.exists !== 'boolean') throw new TypeError('exists must be a boolean');
+    compiled.exists = condition.exists;
+  }
+  if (condition.etagIn !== undefined) {
+    assertTags(condition.etagIn, 'etagIn');
+    const anyOf = await statesOf(condition.etagIn, true, strategy);
+    // No tag this store issued: no record is in any of their states.
+    if (anyOf === undefined || compiled.exists === false) return NO_RECORD_MATCHES;
+    compiled.anyOf = anyOf;
+  }
+  if (condition.etagNotIn !== undefined) {
+    assertTags(condition.etagNotIn, 'etagNotIn');
+    // Tags this store never issued match no record: "none of them" then always holds.
+    const noneOf = await statesOf(condition.etagNotIn, false, strategy);
+    if (noneOf !== undefined) compiled.noneOf = noneOf;
+  }
+  if (condition.unmodifiedSince !== undefined) {
+    if (!Number.isFinite(condition.unmodifiedSince)) throw new TypeError('unmodifiedSince must be a finite number');
+    compiled.modifiedAtMost = condition.unmodifiedSince;
+  }
+  return compiled;
+}

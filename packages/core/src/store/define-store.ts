@@ -1,0 +1,194 @@
+/**
+ * `defineStore`: a `Store` built on a `StoreDriver`. Everything with meaning lives here once
+ * for every adapter: tags and strategies, compiling conditions, deciding on the record a
+ * refused write returns, the update loop, and the outcomes.
+ */
+import type { EntityTag } from '../entity-tag.js';
+import { IfMatchError } from '../errors.js';
+import { CONFLICT, retryOnConflict } from '../retry.js';
+import { createStrategy } from '../strategies/strategy.js';
+import { compileCondition, NO_RECORD_MATCHES } from './compile.js';
+import {
+  type DriverCondition,
+  type DriverOutcome,
+  type DriverRecord,
+  type DriverWrite,
+  type StoreDriver,
+  satisfiesCondition,
+} from './driver.js';
+import { newIncarnation } from './incarnation.js';
+import type { Store, StoredRecord, StoreOptions, WriteOutcome } from './store.js';
+import type { WriteCondition } from './write-condition.js';
+
+/**
+ * How often a write the database refused, but whose returned record satisfies the condition,
+ * is tried again pinned to that record (then RETRIES_EXHAUSTED, never a 412). It happens only
+ * for a driver that reads to decide, a record without a stored hash, or a statement whose
+ * snapshot predates the write that beat it; each retry pins a newer record.
+ */
+const SETTLE_RETRY = { attempts: 100, baseDelayMs: 1, maxDelayMs: 250 };
+
+type Failure<T, K> = Exclude<WriteOutcome<T, K>, { ok: true }>;
+
+/** Checks what no database can hold as a key, before any adapter sees it. */
+function checkKey(key: unknown): void {
+  if (key === undefined || key === null) throw new TypeError('a key is required');
+  if (typeof key === 'number' && !Number.isFinite(key)) throw new TypeError(`${key} is not a valid key`);
+  if (typeof key === 'function' || typeof key === 'symbol') throw new TypeError(`a ${typeof key} is not a valid key`);
+}
+
+/** A condition pinning `record` exactly: it exists with this incarnation and version. */
+function pinTo(record: DriverRecord<unknown, unknown>): DriverCondition {
+  return {
+    exists: true,
+    anyOf: { field: 'version', states: [{ incarnation: record.incarnation, value: record.version }] },
+    pinned: record,
+  };
+}
+const ABSENT: DriverCondition = Object.freeze({ exists: false });
+
+/**
+ * The write with a clock past the record it is pinned to: that record's modification time is
+ * known, so a driver that cannot compute `max(now, modifiedAt + 1)` in the database can
+ * simply write `now`.
+ */
+function clockedFor<T>(write: DriverWrite<T>, pinned: DriverRecord<unknown, unknown> | undefined): DriverWrite<T> {
+  const at = pinned?.modifiedAt;
+  return at === undefined || at === null || at < write.now ? write : { ...write, now: at + 1 };
+}
+
+/** Builds a `Store` on a driver. Adapters call this; users call the adapter's factory. */
+export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptions = {}): Store<T, K> {
+  const strategy = createStrategy(options.strategy ?? 'version', options.secret);
+  if (!driver.capabilities.strategies.includes(strategy.name)) {
+    throw new IfMatchError('NOT_SUPPORTED', `this store does not support the ${strategy.name} strategy`);
+  }
+  const now = options.now ?? Date.now;
+  const { hashValue } = strategy;
+
+  /** The record with a hash, under the hash strategy: a record written without one gets its content's. */
+  const withHash = async (raw: DriverRecord<T, K>): Promise<DriverRecord<T, K>> =>
+    hashValue === undefined || raw.hash !== null ? raw : { ...raw, hash: await hashValue(raw.value) };
+
+  const toRecord = async (raw: DriverRecord<T, K>): Promise<StoredRecord<T, K>> => {
+    const etag: EntityTag = { weak: false, opaque: await strategy.tagFor(await withHash(raw)) };
+    const record = { key: raw.key, value: raw.value, etag, version: raw.version };
+    return raw.modifiedAt === null ? record : { ...record, lastModified: raw.modifiedAt };
+  };
+
+  const prepare = async (key: K, value: T): Promise<DriverWrite<T>> => {
+    if (value === undefined) throw new TypeError('a value is required');
+    const stored = driver.prepareValue(value, key);
+    return {
+      value: stored,
+      hash: hashValue === undefined ? null : await hashValue(stored),
+      now: now(),
+      incarnation: newIncarnation(),
+    };
+  };
+
+  const failure = async (current: DriverRecord<T, K> | undefined): Promise<Failure<T, K>> =>
+    current === undefined
+      ? { ok: false, reason: 'not-found' }
+      : { ok: false, reason: 'precondition-failed', current: await toRecord(current) };
+
+  const checked = (key: K): K => {
+    checkKey(key);
+    driver.checkKey(key);
+    return key;
+  };
+
+  /**
+   * Runs a conditional write (`write` given) or delete. The database decides; when it refuses
+   * but the record it returns satisfies the condition after all (a driver that reads to
+   * decide, a record written without a hash, a statement whose snapshot predates the write
+   * that beat it), the operation runs again pinned to that record, or to its absence, so the
+   * decision stays atomic in the database.
+   */
+  const settle = async (
+    key: K,
+    condition: DriverCondition | typeof NO_RECORD_MATCHES,
+    write: DriverWrite<T> | undefined,
+  ): Promise<DriverOutcome<T, K>> => {
+    if (condition === NO_RECORD_MATCHES) return { ok: false, current: await driver.read(key) };
+    let attempt = condition;
+    return retryOnConflict(async () => {
+      const outcome =
+        write === undefined
+          ? await driver.remove(key, attempt)
+          : await driver.write(key, clockedFor(write, attempt.pinned), attempt);
+      if (outcome.ok) return outcome;
+      const current = outcome.current;
+      if (!satisfiesCondition(condition, current && (await withHash(current)))) return outcome;
+      attempt = current === undefined ? ABSENT : pinTo(current);
+      return CONFLICT;
+    }, SETTLE_RETRY);
+  };
+
+  const success = async (raw: DriverRecord<T, K>, write: DriverWrite<T>): Promise<WriteOutcome<T, K>> => ({
+    ok: true,
+    record: await toRecord(raw),
+    // An update never changes a record's incarnation: only a record created now has ours.
+    created: raw.incarnation === write.incarnation,
+  });
+
+  const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
+    checked(key);
+    const compiled = await compileCondition(condition, strategy);
+    const write = await prepare(key, value);
+    const outcome = await settle(key, compiled, write);
+    if (outcome.ok) return success(outcome.record, write);
+    const current = outcome.current;
+    // RFC 9110 lets a server answer 2xx for a write that appears already applied only under
+    // If-Match (§13.1.1) and If-Unmodified-Since (§13.1.4), never If-None-Match (§13.1.2).
+    const mayBeApplied = condition.exists !== false && condition.etagNotIn === undefined;
+    if (mayBeApplied && current !== undefined && write.hash !== null) {
+      const known = await withHash(current);
+      if (known.hash === write.hash) {
+        return { ok: true, record: await toRecord(known), created: false, alreadyApplied: true };
+      }
+    }
+    return failure(current);
+  };
+
+  return {
+    strategy: strategy.name,
+    capabilities: driver.capabilities,
+    async get(key) {
+      const raw = await driver.read(checked(key));
+      return raw === undefined ? undefined : toRecord(raw);
+    },
+    create: (key, value) => put(key, value, { exists: false }),
+    put,
+    async update(key, change, condition, retry = options.retry) {
+      checked(key);
+      const compiled = await compileCondition(condition, strategy);
+      if (compiled === NO_RECORD_MATCHES) return failure(await driver.read(key));
+      // A failed write returns the record that beat it: the next attempt starts from that
+      // instead of reading again, which halves the round trips of a contended update.
+      // `null`: not known yet, read it. `undefined`: known to be absent.
+      let beaten: DriverRecord<T, K> | undefined | null = null;
+      return retryOnConflict<WriteOutcome<T, K>>(async () => {
+        const current = beaten === null ? await driver.read(key) : beaten;
+        if (current === undefined) return failure(current);
+        const known = await withHash(current);
+        if (!satisfiesCondition(compiled, known)) return failure(current);
+        const write = await prepare(key, await change(current.value, await toRecord(known)));
+        // Pinned to the record read: any write in between (or a delete and create) makes it fail.
+        const outcome = await driver.write(key, clockedFor(write, current), pinTo(current));
+        if (outcome.ok) return success(outcome.record, write);
+        beaten = outcome.current;
+        return CONFLICT;
+      }, retry);
+    },
+    async delete(key, condition) {
+      checked(key);
+      const compiled = await compileCondition(condition, strategy);
+      // A delete needs a record: absence never satisfies it (and "delete only if absent" never holds).
+      const needsRecord =
+        compiled === NO_RECORD_MATCHES || compiled.exists === false ? NO_RECORD_MATCHES : { ...compiled, exists: true };
+      const outcome = await settle(key, needsRecord, undefined);
+      return outcome.ok ? { ok: true, deleted: await toRecord(outcome.record) } : failure(outcome.current);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Conditions as DynamoDB condition expressions. Data never enters an expression: every
+ * attribute name is a `#name` placeholder and every value a `:value` placeholder.
+ */
+import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
+
+/** More than this many values do not fit one IN (DynamoDB's limit): they are OR-ed in groups. */
+const IN_LIMIT = 100;
+
+/** Builds one expression's text and the values its placeholders stand for. */
+export class ExpressionBuilder {
+  readonly values: Record<string, unknown> = {};
+  private next = 0;
+
+  /** A new placeholder for `value`. */
+  value(value: unknown): string {
+    const name = `:x${this.next++}`;
+    this.values[name] = value;
+    return name;
+  }
+
+  /** The attribute is missing, or of type NULL: a field the item does not have. */
+  missing(name: string): string {
+    return `(attribute_not_exists(${name}) OR attribute_type(${name}, ${this.value('NULL')}))`;
+  }
+
+  /** `name IN (values)`, split in groups that DynamoDB accepts. */
+  among(name: string, values: readonly unknown[]): string {
+    const groups: string[] = [];
+    for (let start = 0; start < values.length; start += IN_LIMIT) {
+      const placeholders = values.slice(start, start + IN_LIMIT).map((v) => this.value(v));
+      groups.push(`${name} IN (${placeholders.join(', ')})`);
+    }
+    return groups.length === 1 ? (groups[0] as string) : `(${groups.join(' OR ')})`;
+  }
+
+  /**
+   * In one of the states: per incarnation, the field among the values. A missing version or
+   * time counts as 0; a missing incarnation equals null.
+   */
+  inStates(set: StateSet): string {
+    const field = FIELD[set.field];
+    const groups = [...statesByIncarnation(set)].map(([incarnation, values]) => {
+      let among = this.among(field, values);
+      if (set.field !== 'hash' && values.includes(0)) among = `(${among} OR ${this.missing(field)})`;
+      if (set.field === 'hash') return among;
+      const life = incarnation === null ? this.missing('#incarnation') : `#incarnation = ${this.value(incarnation)}`;
+      return `(${life} AND ${among})`;
+    });
+    return groups.length === 1 ? (groups[0] as string) : `(${groups.join(' OR ')})`;
+  }
+
+  /** Every part of `condition`, as expressions to join with AND. */
+  condition(condition: DriverCondition): string[] {
+    const parts: string[] = [];
+    if (condition.exists === true) parts.push('attribute_exists(#pk)');
+    if (condition.exists === false) parts.push('attribute_not_exists(#pk)');
+    if (condition.anyOf) parts.push(`attribute_exists(#pk) AND ${this.inStates(condition.anyOf)}`);
+    if (condition.noneOf) {
+      // A record without a hash is in no state and out of none: its content hash is unknown here.
+      const known = condition.noneOf.field === 'hash' ? `NOT ${this.missing('#hash')} AND ` : '';
+      parts.push(`(attribute_not_exists(#pk) OR (${known}NOT ${this.inStates(condition.noneOf)}))`);
+    }
+    if (condition.modifiedAtMost !== undefined) {
+      parts.push(`(${this.missing('#modifiedAt')} OR #modifiedAt <= ${this.value(condition.modifiedAtMost)})`);
+    }
+    return parts;
+  }
+}
+
+const FIELD = { version: '#version', modifiedAt: '#modifiedAt', hash: '#hash' } as const;
+
+/** DynamoDB refuses names the expressions do not use: keep only those that appear. */
+export function usedNames(
+  expressions: readonly (string | undefined)[],
+  names: Record<string, string>,
+): Record<string, string> {
+  const used = new Set(expressions.join(' ').match(/#[A-Za-z]+/g));
+  return Object.fromEntries(Object.entries(names).filter(([placeholder]) => used.has(placeholder)));
+}

@@ -1,0 +1,141 @@
+/**
+ * Keys, values and items. Two layouts: the value's members are the item's own top-level
+ * attributes (the default, and the usual layout of existing tables, single-table designs
+ * included), or the value is one map attribute (`attributes.value`).
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { IfMatchError } from '@ifmatch/core';
+
+type Plain = Record<string, unknown>;
+
+/** A key attribute's value: DynamoDB keys are strings, numbers or binary. */
+export type DynamoKeyPart = string | number | Uint8Array;
+
+export interface DynamoTable {
+  readonly name: string;
+  /** The partition key attribute. */
+  readonly partitionKey: string;
+  /** The sort key attribute, for a table that has one: keys are then `{ [partitionKey], [sortKey] }`. */
+  readonly sortKey?: string;
+}
+
+/** Attribute names of the system fields; each is configurable. */
+export interface SystemAttributes {
+  readonly version: string;
+  readonly modifiedAt: string;
+  readonly incarnation: string;
+  /** The content hash, for the hash strategy. */
+  readonly hash: string;
+  /** A random id per write, so a retried request can tell its own earlier success. */
+  readonly writeId: string;
+}
+
+function isKeyPart(part: unknown): part is DynamoKeyPart {
+  return typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)) || part instanceof Uint8Array;
+}
+
+/** DynamoDB cannot hold NaN or ±Infinity (it would refuse the whole request later). */
+function checkNumbers(value: AttributeValue | undefined): void {
+  if (value === undefined) return;
+  if (value.N !== undefined && !Number.isFinite(Number(value.N))) {
+    throw new IfMatchError('INVALID_VALUE', `DynamoDB cannot hold the number ${value.N}`);
+  }
+  for (const item of value.L ?? []) checkNumbers(item);
+  for (const item of Object.values(value.M ?? {})) checkNumbers(item);
+  for (const n of value.NS ?? []) checkNumbers({ N: n });
+}
+
+/** The value as DynamoDB stores and returns it: undefined members dropped; INVALID_VALUE if it cannot be. */
+function roundTrip(value: unknown): unknown {
+  let stored: AttributeValue | undefined;
+  try {
+    stored = marshall({ v: value }, { removeUndefinedValues: true }).v;
+  } catch (error) {
+    throw new IfMatchError('INVALID_VALUE', `the value cannot be stored in DynamoDB: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  checkNumbers(stored);
+  return stored === undefined ? undefined : unmarshall({ v: stored }).v;
+}
+
+export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAttribute: string | undefined) {
+  const keyNames = new Set([table.partitionKey, ...(table.sortKey === undefined ? [] : [table.sortKey])]);
+  const reserved = new Set([...keyNames, ...Object.values(system)]);
+
+  /** The key parts by attribute, checked. */
+  const keyParts = (key: unknown): Plain => {
+    if (table.sortKey === undefined) {
+      if (!isKeyPart(key)) throw new TypeError('a DynamoDB key is a string, a finite number or bytes');
+      return { [table.partitionKey]: key };
+    }
+    const parts = key as Plain | null;
+    if (
+      typeof key !== 'object' ||
+      parts === null ||
+      !isKeyPart(parts[table.partitionKey]) ||
+      !isKeyPart(parts[table.sortKey])
+    ) {
+      throw new TypeError(
+        `a key is an object with ${table.partitionKey} and ${table.sortKey} (strings, numbers or bytes)`,
+      );
+    }
+    return { [table.partitionKey]: parts[table.partitionKey], [table.sortKey]: parts[table.sortKey] };
+  };
+
+  return {
+    keyParts,
+    /** The key as DynamoDB's `Key`. */
+    keyOf: (key: unknown): Record<string, AttributeValue> => marshall(keyParts(key)),
+    /** The value as it will be stored and read back. */
+    prepare(value: unknown, key: unknown): unknown {
+      if (valueAttribute !== undefined) {
+        const stored = roundTrip(value);
+        if (stored === undefined) throw new IfMatchError('INVALID_VALUE', 'a value is required');
+        return stored;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+        throw new IfMatchError('INVALID_VALUE', "a value is an object: its members are the item's attributes");
+      }
+      const own = keyParts(key);
+      const out: Plain = {};
+      for (const [name, member] of Object.entries(value)) {
+        if (member === undefined) continue;
+        if (keyNames.has(name) && member === own[name]) continue; // an item spread back in
+        if (reserved.has(name)) {
+          throw new IfMatchError('INVALID_VALUE', `the value may not set the attribute ${JSON.stringify(name)}`);
+        }
+        out[name] = member;
+      }
+      return roundTrip(out);
+    },
+    /** The attributes holding a prepared value. */
+    valueAttributes: (value: unknown): Plain =>
+      valueAttribute === undefined ? (value as Plain) : { [valueAttribute]: value },
+    /** The key, the value and the system fields of an item. */
+    fromItem(item: Record<string, AttributeValue>) {
+      const plain = unmarshall(item) as Plain;
+      let value: unknown;
+      if (valueAttribute !== undefined) value = plain[valueAttribute];
+      else {
+        const own: Plain = {};
+        for (const [name, member] of Object.entries(plain)) if (!reserved.has(name)) own[name] = member;
+        value = own;
+      }
+      const number = (name: string) => (plain[name] == null ? null : Number(plain[name]));
+      return {
+        key:
+          table.sortKey === undefined
+            ? plain[table.partitionKey]
+            : { [table.partitionKey]: plain[table.partitionKey], [table.sortKey]: plain[table.sortKey] },
+        value,
+        version: number(system.version) ?? 0,
+        modifiedAt: number(system.modifiedAt),
+        incarnation: (plain[system.incarnation] as string | null | undefined) ?? null,
+        hash: (plain[system.hash] as string | null | undefined) ?? null,
+        writeId: plain[system.writeId],
+      };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Documents keep their own shape: the value's members are the document's fields, beside the
+ * key and the system fields. Checked at the boundary: a value is a plain object; a member
+ * named like a system field, or starting with `$` (an operator, not data), is INVALID_VALUE;
+ * undefined members are dropped (the driver would store them as null), so what is hashed,
+ * stored and read back is one thing.
+ */
+import { IfMatchError } from '@ifmatch/core';
+import type { Document } from 'mongodb';
+import type { FieldNames } from './filters.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** MongoDB refuses documents nested deeper than this. */
+const MAX_DEPTH = 100;
+
+/**
+ * The value without undefined members, at every level (BSON types such as ObjectId kept as
+ * they are); a cycle or a nesting MongoDB refuses is INVALID_VALUE, found before anything is sent.
+ */
+function withoutUndefined(value: unknown, depth = 0): unknown {
+  if (!Array.isArray(value) && !isPlainObject(value)) return value;
+  if (depth >= MAX_DEPTH)
+    throw new IfMatchError('INVALID_VALUE', `a document nests at most ${MAX_DEPTH} levels (or it has a cycle)`);
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item, depth + 1)));
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    if (member !== undefined) out[name] = withoutUndefined(member, depth + 1);
+  }
+  return out;
+}
+
+/** Refuses a key that is, or holds, a query operator or a pattern: it would select other documents. */
+export function checkKey(key: unknown): void {
+  if (key instanceof RegExp) throw new TypeError('a key cannot be a regular expression');
+  if (Array.isArray(key)) throw new TypeError('a key cannot be an array');
+  if (isPlainObject(key)) {
+    for (const [name, part] of Object.entries(key)) {
+      if (name.startsWith('$')) throw new TypeError(`a key cannot hold the operator ${name}`);
+      checkKey(part);
+    }
+  }
+}
+
+export function documentCodec(fields: FieldNames) {
+  const system = new Set([fields.key, fields.version, fields.modifiedAt, fields.incarnation, fields.hash]);
+  return {
+    /** The value as it will be stored and read back; INVALID_VALUE when it cannot be. */
+    prepare(value: unknown, key: unknown): Document {
+      if (!isPlainObject(value)) {
+        throw new IfMatchError('INVALID_VALUE', 'a value is a document: an object whose members are its fields');
+      }
+      for (const [name, member] of Object.entries(value)) {
+        if (member === undefined) continue;
+        if (name.startsWith('$')) throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
+        if (system.has(name) && !(name === fields.key && member === key)) {
+          throw new IfMatchError(
+            'INVALID_VALUE',
+            `the value may not set the store's own field ${JSON.stringify(name)}`,
+          );
+        }
+      }
+      const { [fields.key]: _key, ...rest } = withoutUndefined(value) as Document;
+      return rest;
+    },
+    /** The stored document: the value, the key, and the system fields (a null one left out). */
+    toDocument(
+      key: unknown,
+      value: Document,
+      meta: { version: number; modifiedAt: number; incarnation: string | null; hash: string | null },
+    ): Document {
+      return {
+        ...value,
+        [fields.key]: key,
+        [fields.version]: meta.version,
+        [fields.modifiedAt]: meta.modifiedAt,
+        ...(meta.incarnation === null ? {} : { [fields.incarnation]: meta.incarnation }),
+        ...(meta.hash === null ? {} : { [fields.hash]: meta.hash }),
+      };
+    },
+    /** The value: every field but the key and the system fields. */
+    valueOf(document: Document): Document {
+      const value: Document = {};
+      for (const [name, member] of Object.entries(document)) if (!system.has(name)) value[name] = member;
+      return value;
+    },
+  };
+}

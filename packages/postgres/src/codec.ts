@@ -1,0 +1,113 @@
+/**
+ * Values and rows on PostgreSQL: one JSON document in a jsonb column (document mode), or an
+ * object whose members are the table's value columns (row mode).
+ *
+ * A put replaces the whole row: a member left out (or undefined) takes its column's default
+ * (a JavaScript default at once, an SQL default such as now() in the statement), and NULL when
+ * the column has none. JSON values are checked as JSON: NaN, ±Infinity, bigint and cycles are
+ * INVALID_VALUE (a jsonb column would silently store null), and undefined members dropped.
+ */
+import { IfMatchError } from '@ifmatch/core';
+import { canonicalJson } from '@ifmatch/core/driver';
+import { is, SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { ResolvedTable } from './table.js';
+
+type Row = Record<string, unknown>;
+
+/** A value column: its property name, the column, and how a missing member is filled. */
+export interface ValueColumn {
+  readonly name: string;
+  readonly column: PgColumn;
+  readonly json: boolean;
+  /** An SQL default (now(), gen_random_uuid()…), applied by the statement when the member is missing. */
+  readonly sqlDefault: SQL | undefined;
+}
+
+export interface ValueCodec<T> {
+  readonly columns: readonly ValueColumn[];
+  /**
+   * The value as it will be written: members checked, JSON normalised, JavaScript defaults
+   * filled in. A member with an SQL default stays missing: the statement fills it.
+   */
+  prepare(value: T, key: unknown): T;
+  /** The cells of a prepared value, by property name (a missing one: its SQL default). */
+  cells(prepared: T): Row;
+  /** The value from a row of property names. */
+  fromRow(row: Row): T;
+}
+
+function isJsonColumn(column: PgColumn): boolean {
+  return column.columnType === 'PgJsonb' || column.columnType === 'PgJson';
+}
+
+/** JSON as it comes back: checked (INVALID_VALUE), undefined members dropped. */
+function asJson(value: unknown): unknown {
+  return JSON.parse(canonicalJson(value));
+}
+
+export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | undefined): ValueCodec<T> {
+  const system = new Set<PgColumn>([
+    ...table.keys.map(([, column]) => column),
+    table.version[1],
+    table.modifiedAt[1],
+    table.incarnation[1],
+    ...(table.hash ? [table.hash[1]] : []),
+  ]);
+  if (documentColumn !== undefined) {
+    const entry = table.columns.find(([, column]) => column === documentColumn || column.name === documentColumn.name);
+    if (entry === undefined) throw new TypeError('documentColumn must be a column of the table');
+    const [name, column] = entry;
+    return {
+      columns: [{ name, column, json: true, sqlDefault: undefined }],
+      prepare: (value) => asJson(value) as T,
+      cells: (prepared) => ({ [name]: prepared }),
+      fromRow: (row) => row[name] as T,
+    };
+  }
+  const columns: ValueColumn[] = table.columns
+    .filter(([, column]) => !system.has(column))
+    .map(([name, column]) => ({
+      name,
+      column,
+      json: isJsonColumn(column),
+      sqlDefault: is(column.default, SQL) ? column.default : undefined,
+    }));
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const keyNames = new Set(table.keys.map(([name]) => name));
+  /** A missing member: the column's JavaScript default, or undefined (an SQL default, or NULL). */
+  const fill = ({ column }: ValueColumn): unknown => {
+    if (column.defaultFn !== undefined) {
+      const made = column.defaultFn();
+      return is(made, SQL) ? undefined : made;
+    }
+    return column.default === undefined || is(column.default, SQL) ? undefined : column.default;
+  };
+  return {
+    columns,
+    prepare(value, key) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new IfMatchError('INVALID_VALUE', 'in row mode a value must be an object whose members are columns');
+      }
+      for (const [name, member] of Object.entries(value)) {
+        if (member === undefined || byName.has(name)) continue;
+        const keyPart = keyNames.size === 1 ? key : (key as Row)?.[name];
+        if (keyNames.has(name) && member === keyPart) continue; // a row spread back in
+        throw new IfMatchError('INVALID_VALUE', `the table has no value column ${JSON.stringify(name)}`);
+      }
+      const out: Row = {};
+      for (const c of columns) {
+        const given = (value as Row)[c.name];
+        const member = given === undefined ? fill(c) : given;
+        if (member === undefined) {
+          if (c.sqlDefault === undefined) out[c.name] = null;
+          continue;
+        }
+        out[c.name] = c.json && member !== null ? asJson(member) : member;
+      }
+      return out as T;
+    },
+    cells: (prepared) => prepared as Row,
+    fromRow: (row) => Object.fromEntries(columns.map(({ name }) => [name, row[name]])) as T,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Every statement the store runs, built in this one place with Drizzle's query builder and
+ * named placeholders, together with the function that fills those placeholders, so the SQL
+ * and its values cannot drift apart.
+ *
+ * Each write is ONE statement: the conditional INSERT / UPDATE / DELETE sits in a CTE whose
+ * outer query also returns the current row when the condition fails, so a conflict costs no
+ * second round trip. Statements are prepared once per shape under a name hashing their text.
+ * The shapes are few and bounded by construction: a tag list is ONE array parameter, so its
+ * length never changes the text, and a connection never accumulates prepared statements.
+ */
+
+import { hashEtag } from '@ifmatch/core';
+import { type DriverCondition, type DriverWrite, type StateSet, stateKeys, writeKind } from '@ifmatch/core/driver';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { ValueCodec } from './codec.js';
+import { type AnyPgDatabase, type PreparedStatement, sessionOf } from './session.js';
+import type { ResolvedTable } from './table.js';
+
+type Values = Record<string, unknown>;
+
+/** The column the outer query marks written rows with. */
+export const WRITTEN = 'ifmatch_written';
+
+export interface PostgresStatements {
+  read(key: unknown): [PreparedStatement, Values];
+  write(key: unknown, write: DriverWrite<unknown>, condition: DriverCondition): [PreparedStatement, Values];
+  remove(key: unknown, condition: DriverCondition): [PreparedStatement, Values];
+}
+
+const p = (name: string) => sql.placeholder(name);
+
+export function postgresStatements(
+  db: AnyPgDatabase,
+  table: ResolvedTable,
+  codec: ValueCodec<unknown>,
+): PostgresStatements {
+  const prepareQuery = sessionOf(db);
+  const dialect = new PgDialect();
+  const composite = table.keys.length > 1;
+  const target = table.keys.map(([, column]) => column);
+  const matchKey = and(...table.keys.map(([, column], i) => eq(column, p(`k${i}`)))) as SQL;
+  const field = { version: table.version[1], modifiedAt: table.modifiedAt[1], hash: table.hash?.[1] };
+  const incarnation = table.incarnation[1];
+
+  /** Placeholders for the key; a malformed key was refused by `checkKey` already. */
+  const keyValues = (key: unknown, into: Values = {}): Values => {
+    table.keys.forEach(([name], i) => {
+      into[`k${i}`] = composite ? (key as Values)[name] : key;
+    });
+    return into;
+  };
+
+  /**
+   * A record's state as one text, compared with core's state keys: a missing version or time
+   * counts as 0; a missing hash stays NULL, so it is in no state and out of none.
+   */
+  const stateOf = (set: StateSet): SQL => {
+    if (set.field === 'hash') return sql`${field.hash}`;
+    return sql`concat(coalesce(${incarnation}, ''), ':', coalesce(${field[set.field]}, 0))`;
+  };
+  const conditionSql = (c: DriverCondition): SQL | undefined => {
+    const parts: SQL[] = [];
+    if (c.anyOf) parts.push(sql`${stateOf(c.anyOf)} = any(${p('anyOf')}::text[])`);
+    if (c.noneOf) parts.push(sql`not (${stateOf(c.noneOf)} = any(${p('noneOf')}::text[]))`);
+    if (c.modifiedAtMost !== undefined) parts.push(sql`coalesce(${field.modifiedAt}, 0) <= ${p('since')}::bigint`);
+    return parts.length === 0 ? undefined : and(...parts);
+  };
+  const conditionValues = (c: DriverCondition, into: Values): Values => {
+    if (c.anyOf) into.anyOf = stateKeys(c.anyOf);
+    if (c.noneOf) into.noneOf = stateKeys(c.noneOf);
+    if (c.modifiedAtMost !== undefined) into.since = c.modifiedAtMost;
+    return into;
+  };
+
+  // A member left out takes its column's SQL default, chosen per call by a flag: one text.
+  const cells: Values = {};
+  codec.columns.forEach(({ name, column, sqlDefault }, i) => {
+    cells[name] = sqlDefault
+      ? sql`case when ${p(`o${i}`)}::boolean then ${sqlDefault} else ${p(`v${i}`)}::${sql.raw(column.getSQLType())} end`
+      : p(`v${i}`);
+  });
+  if (table.hash) cells[table.hash[0]] = p('hash');
+  const inserted: Values = {
+    ...Object.fromEntries(table.keys.map(([name], i) => [name, p(`k${i}`)])),
+    ...cells,
+    [table.version[0]]: 1,
+    [table.modifiedAt[0]]: p('now'),
+    [table.incarnation[0]]: p('incarnation'),
+  };
+  // An update never sets the incarnation: a record keeps the one it was created with (or none).
+  const updated: Values = {
+    ...cells,
+    [table.version[0]]: sql`coalesce(${field.version}, 0) + 1`,
+    [table.modifiedAt[0]]: sql`greatest(${p('now')}::bigint, coalesce(${field.modifiedAt}, 0) + 1)`,
+  };
+  const writeValues = (key: unknown, write: DriverWrite<unknown>): Values => {
+    const values = keyValues(key, { now: write.now, incarnation: write.incarnation, hash: write.hash });
+    const given = codec.cells(write.value);
+    codec.columns.forEach(({ name, column, sqlDefault }, i) => {
+      const cell = given[name];
+      if (sqlDefault) {
+        values[`o${i}`] = cell === undefined;
+        // Inside an SQL expression Drizzle does not encode the placeholder: do as the column would.
+        values[`v${i}`] = cell === undefined || cell === null ? null : column.mapToDriverValue(cell);
+      } else values[`v${i}`] = cell ?? null;
+    });
+    return values;
+  };
+
+  const columnList = sql.join(
+    table.columns.map(([, column]) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const written = sql.identifier(WRITTEN);
+  /** The write in a CTE; the outer query returns the written row, or else the current one. */
+  const withCurrent = (write: { getSQL(): SQL }) =>
+    sql`with ${written} as (${write.getSQL()})
+      select true as ${written}, ${columnList} from ${written}
+      union all
+      select false, ${columnList} from ${table.table} where ${matchKey} and not exists (select 1 from ${written})`;
+
+  const build = {
+    read: () => sql`select ${columnList} from ${table.table} where ${matchKey}`,
+    insert: () => withCurrent(db.insert(table.table).values(inserted).onConflictDoNothing({ target }).returning()),
+    update: (c: DriverCondition) => {
+      const where = conditionSql(c);
+      return withCurrent(
+        db
+          .update(table.table)
+          .set(updated)
+          .where(where ? and(matchKey, where) : matchKey)
+          .returning(),
+      );
+    },
+    upsert: (c: DriverCondition) => {
+      const where = conditionSql(c);
+      return withCurrent(
+        db
+          .insert(table.table)
+          .values(inserted)
+          .onConflictDoUpdate({ target, set: updated, ...(where ? { setWhere: where } : {}) })
+          .returning(),
+      );
+    },
+    delete: (c: DriverCondition) => {
+      const where = conditionSql(c);
+      return withCurrent(
+        db
+          .delete(table.table)
+          .where(where ? and(matchKey, where) : matchKey)
+          .returning(),
+      );
+    },
+  };
+
+  const prepared = new Map<string, PreparedStatement>();
+  const statement = (kind: keyof typeof build, c: DriverCondition = {}): PreparedStatement => {
+    const shape = `${kind}|${c.anyOf?.field}|${c.noneOf?.field}|${c.modifiedAtMost === undefined}`;
+    let found = prepared.get(shape);
+    if (found === undefined) {
+      const query = dialect.sqlToQuery(build[kind](c));
+      found = prepareQuery(query, `ifmatch_${hashEtag(query.sql)}`);
+      prepared.set(shape, found);
+    }
+    return found;
+  };
+
+  return {
+    read: (key) => [statement('read'), keyValues(key)],
+    write: (key, write, condition) => [
+      statement(writeKind(condition), condition),
+      conditionValues(condition, writeValues(key, write)),
+    ],
+    remove: (key, condition) => [statement('delete', condition), conditionValues(condition, keyValues(key))],
+  };
+}

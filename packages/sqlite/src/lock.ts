@@ -1,0 +1,30 @@
+/**
+ * Waiting for another connection's lock without blocking the process. better-sqlite3 is
+ * synchronous: with a busy timeout, a write that finds the database locked sleeps inside the
+ * event loop, and every other request of the server (even a read) waits with it. The store
+ * sets the connection's busy timeout to 0 instead, and waits here, asynchronously.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * Runs `operation` (synchronous SQLite calls that write nothing when they fail with
+ * SQLITE_BUSY) until it gets the lock, pausing 1, 2, 4… up to 25 ms between attempts, for at
+ * most `timeoutMs`; then the last SQLITE_BUSY is thrown (and mapped to THROTTLED).
+ */
+export async function whenUnlocked<R>(operation: () => R, timeoutMs: number): Promise<R> {
+  const deadline = performance.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return operation();
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!isBusy(error) || left <= 0) throw error;
+      await sleep(Math.min(2 ** attempt, 25, left));
+    }
+  }
+}

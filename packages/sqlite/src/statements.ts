@@ -1,0 +1,109 @@
+/**
+ * Every SQL statement the store runs, built in this one place with named parameters, so the
+ * SQL and the values bound to it cannot drift apart. Statements are prepared once per shape;
+ * the number of shapes is bounded by construction (a tag list is ONE JSON parameter, read
+ * with `json_each`, so its length never changes the text).
+ */
+import { type DriverCondition, type DriverWrite, type StateSet, stateKeys, writeKind } from '@ifmatch/core/driver';
+import type { Database, Statement } from 'better-sqlite3';
+import type { RowCodec } from './codec.js';
+import { quote, type SystemColumns } from './schema.js';
+
+type Params = Record<string, unknown>;
+
+export interface SqliteStatements {
+  /** The row for `key`, or undefined. */
+  select(key: unknown): Record<string, unknown> | undefined;
+  /** The statement writing `key` under `condition`, and its parameters. */
+  write<T>(
+    key: unknown,
+    write: DriverWrite<T>,
+    cells: readonly unknown[],
+    condition: DriverCondition,
+  ): [Statement, Params];
+  /** The statement deleting `key` under `condition`, and its parameters. */
+  remove(key: unknown, condition: DriverCondition): [Statement, Params];
+}
+
+export function sqliteStatements(
+  db: Database,
+  table: string,
+  system: SystemColumns,
+  codec: RowCodec<unknown>,
+  hasHash: boolean,
+): SqliteStatements {
+  const t = quote(table);
+  const q = (name: string) => `${t}.${quote(name)}`;
+  const key = quote(system.key);
+  const cellParams = codec.columns.map((_, i) => `@c${i}`);
+  const written = [...codec.columns, ...(hasHash ? [system.hash] : [])].map(quote);
+  const writtenParams = [...cellParams, ...(hasHash ? ['@hash'] : [])];
+  const fieldColumn = { version: system.version, modifiedAt: system.modifiedAt, hash: system.hash } as const;
+
+  /**
+   * A record's state as one text, compared with the state keys core gives (`stateKeys`): a
+   * missing version or time counts as 0; a missing hash stays NULL, so it is in no state and
+   * out of none (NULL IN / NOT IN is never true).
+   */
+  const stateOf = (set: StateSet) =>
+    set.field === 'hash'
+      ? q(system.hash)
+      : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${q(fieldColumn[set.field])}, 0) AS INTEGER)`;
+
+  const conditionSql = (c: DriverCondition): string => {
+    const parts: string[] = [];
+    if (c.anyOf) parts.push(`${stateOf(c.anyOf)} IN (SELECT value FROM json_each(@anyOf))`);
+    if (c.noneOf) parts.push(`${stateOf(c.noneOf)} NOT IN (SELECT value FROM json_each(@noneOf))`);
+    if (c.modifiedAtMost !== undefined) parts.push(`coalesce(${q(system.modifiedAt)}, 0) <= @since`);
+    return parts.length === 0 ? '1' : parts.join(' AND ');
+  };
+  const conditionParams = (c: DriverCondition, params: Params): Params => {
+    if (c.anyOf) params.anyOf = JSON.stringify(stateKeys(c.anyOf));
+    if (c.noneOf) params.noneOf = JSON.stringify(stateKeys(c.noneOf));
+    if (c.modifiedAtMost !== undefined) params.since = c.modifiedAtMost;
+    return params;
+  };
+
+  const insert = `INSERT INTO ${t} (${key}, ${written.join(', ')}, ${quote(system.version)}, ${quote(system.modifiedAt)}, ${quote(system.incarnation)})
+    VALUES (@key, ${writtenParams.join(', ')}, 1, @now, @incarnation)`;
+  // An update never sets the incarnation: a record keeps the one it was created with (or none).
+  const bumped = [
+    `${quote(system.version)} = coalesce(${q(system.version)}, 0) + 1`,
+    `${quote(system.modifiedAt)} = max(@now, coalesce(${q(system.modifiedAt)}, 0) + 1)`,
+  ];
+  const sqlFor = {
+    insert: () => `${insert} ON CONFLICT (${key}) DO NOTHING RETURNING *`,
+    update: (c: DriverCondition) =>
+      `UPDATE ${t} SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
+        WHERE ${key} = @key AND ${conditionSql(c)} RETURNING *`,
+    upsert: (c: DriverCondition) =>
+      `${insert} ON CONFLICT (${key}) DO UPDATE SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
+        WHERE ${conditionSql(c)} RETURNING *`,
+    delete: (c: DriverCondition) => `DELETE FROM ${t} WHERE ${key} = @key AND ${conditionSql(c)} RETURNING *`,
+  };
+
+  const prepared = new Map<string, Statement>();
+  const statement = (kind: keyof typeof sqlFor, c: DriverCondition): Statement => {
+    const shape = `${kind}|${c.anyOf?.field}|${c.noneOf?.field}|${c.modifiedAtMost === undefined}`;
+    let found = prepared.get(shape);
+    if (found === undefined) {
+      // Integers as bigints: a version or value past 2^53 is read exactly, never rounded.
+      found = db.prepare(sqlFor[kind](c)).safeIntegers(true);
+      prepared.set(shape, found);
+    }
+    return found;
+  };
+
+  const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = @key`).safeIntegers(true);
+  return {
+    select: (id) => select.get({ key: id }) as Record<string, unknown> | undefined,
+    write(id, write, cells, condition) {
+      const params: Params = { key: id, now: write.now, incarnation: write.incarnation, hash: write.hash };
+      cells.forEach((cell, i) => {
+        params[`c${i}`] = cell;
+      });
+      return [statement(writeKind(condition), condition), conditionParams(condition, params)];
+    },
+    remove: (id, condition) => [statement('delete', condition), conditionParams(condition, { key: id })],
+  };
+}
