@@ -2,8 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UNCONDITIONAL } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 
-// Your own table: partition key `orderId`, sort key `lineId`. The store keeps the value in
-// one map attribute and `version`, `modifiedAt` (and `etagHash`, `writeId`) beside it.
+// Your own table: partition key `orderId`, sort key `lineId`. The value's members are the
+// item's own attributes, beside `version`, `modifiedAt`, `incarnation` (and `etagHash`, `writeId`).
 type Line = { sku: string; quantity: number };
 type LineKey = { orderId: string; lineId: string };
 
@@ -11,7 +11,7 @@ export async function dynamoExample(client: DynamoDBClient): Promise<number> {
   const lines = createDynamoStore<Line, LineKey>({
     client,
     table: { name: 'order-lines', partitionKey: 'orderId', sortKey: 'lineId' },
-    attributes: { value: 'line', version: 'rev' },
+    attributes: { version: 'rev' },
   });
   const key = { orderId: 'o-1', lineId: 'l-1' };
   const created = await lines.create(key, { sku: 'tea', quantity: 1 }); // attribute_not_exists(#pk)

@@ -2,7 +2,7 @@ import { UNCONDITIONAL } from '@ifmatch/core';
 import { createMongoStore } from '@ifmatch/mongodb';
 import { type MongoClient, ObjectId } from 'mongodb';
 
-// Your own collection; documents keep their shape: { _id, customer, lines, placedAt, version, modifiedAt }.
+// Your own collection; documents keep their shape: { _id, customer, lines, placedAt, version, modifiedAt, incarnation }.
 type Order = { customer: string; lines: { sku: string; quantity: number }[]; placedAt: Date };
 
 export async function mongoExample(client: MongoClient): Promise<number> {
@@ -14,7 +14,7 @@ export async function mongoExample(client: MongoClient): Promise<number> {
     placedAt: new Date(),
   });
   if (!created.ok) throw new Error('exists already');
-  // One replaceOne with { _id, version: 1, … } in its filter.
+  // One replaceOne with { _id, incarnation, version: 1, … } in its filter.
   const paid = await orders.put(id, { ...created.record.value, customer: 'Ada L.' }, { etagIn: [created.record.etag] });
   if (!paid.ok) throw new Error('someone else changed it');
   const more = await orders.update(

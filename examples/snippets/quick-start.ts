@@ -5,13 +5,13 @@ import Database from 'better-sqlite3';
 type Note = { text: string; pinned: boolean };
 
 const db = new Database(':memory:');
-createDefaultTable(db, 'notes'); // id, document (JSON), version, modified_at, etag_hash
+createDefaultTable(db, 'notes'); // id, document (JSON), version, modified_at, incarnation, etag_hash
 const notes = createSqliteStore<Note, string>({ db, table: 'notes', documentColumn: 'document' });
 
 // Create only if absent (If-None-Match: *).
 const created = await notes.create('n1', { text: 'hello', pinned: false });
 if (!created.ok) throw new Error('n1 already exists');
-const etag = created.record.etag; // { weak: false, opaque: 'v1' }
+const etag = created.record.etag; // { weak: false, opaque: 'v1.Q2hU8tXa0lE' }: version 1, and a random incarnation
 
 // Someone else writes in between…
 await notes.put('n1', { text: 'hello, world', pinned: false }, UNCONDITIONAL);
