@@ -19,20 +19,17 @@ export {
 } from './entity-tag.js';
 export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
-export type { HeaderSource } from './headers.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { applyMergePatch } from './merge-patch.js';
+export { type Decision, evaluatePreconditions, type TargetState } from './preconditions/decision.js';
 export {
-  type Decision,
-  evaluatePreconditions,
+  type HeaderSource,
   type PreconditionHeader,
-  type PreconditionPolicy,
   type Preconditions,
-  preconditionsToWriteCondition,
   readPreconditions,
-  type TargetState,
-  type WriteConditionResult,
-} from './preconditions.js';
+} from './preconditions/fields.js';
+export type { PolicyRefusal, PreconditionPolicy } from './preconditions/policy.js';
+export { preconditionsToWriteCondition, type WriteConditionResult } from './preconditions/write-condition.js';
 export { CONFLICT, type RetryOptions, retryOnConflict } from './retry.js';
 export type { StoreCapabilities } from './store/driver.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

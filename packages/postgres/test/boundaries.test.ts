@@ -6,11 +6,15 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, exec, pglite, POSTGRES_URL, postgresAvailable } from './databases.js';
+import { type Connection, exec, POSTGRES_URL, pglite, postgresAvailable } from './databases.js';
 
 const serverUp = await postgresAvailable();
 const documents = defineDocumentTable('ifmatch_boundary_documents');
-const rows = pgTable('ifmatch_boundary_rows', { id: text('id').primaryKey(), data: jsonb('data'), ...ifmatchColumns() });
+const rows = pgTable('ifmatch_boundary_rows', {
+  id: text('id').primaryKey(),
+  data: jsonb('data'),
+  ...ifmatchColumns(),
+});
 
 describe('JSON values are checked as JSON (PGlite)', () => {
   let connection: Connection;
