@@ -23,7 +23,7 @@ export {
   rawRequest,
   type ServerUnderTest,
 } from './http-fixtures.js';
-export { describeHttpRobustness } from './http-robustness.js';
+export { describeHttpRobustness, type HttpRobustnessOptions } from './http-robustness.js';
 export type { ContractDocument, ContractSubject, PersistedRecord, StoreContractOptions } from './subject.js';
 
 const STRATEGIES: readonly StrategyName[] = ['version', 'timestamp', 'hash'];
