@@ -14,6 +14,7 @@ import {
   type ServerUnderTest,
 } from './http-fixtures.js';
 
+/** The media types the table sends. */
 export const JSON_TYPE = 'application/json';
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const JSON_PATCH = 'application/json-patch+json';

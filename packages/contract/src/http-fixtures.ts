@@ -7,6 +7,7 @@
 import { connect } from 'node:net';
 import { IfMatchError, type IfMatchErrorCode, type Store } from '@ifmatch/core';
 
+/** What the table and the suite store: `parseItem` checks it. */
 export type Item = { name: string; count: number; tags?: string[] };
 
 /** What the integration mounts: the options of `@ifmatch/http`'s `createResource`. */
@@ -26,6 +27,7 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
+/** How the table reaches one integration. */
 export interface HttpConformanceOptions {
   readonly name: string;
   /**

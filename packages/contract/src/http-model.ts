@@ -5,10 +5,12 @@
  */
 import { type Item, parseItem } from './http-fixtures.js';
 
+/** The records requests address; few, so that requests meet the same record often. */
 export const KEYS = ['k0', 'k1', 'k2'] as const;
 
 /** Which `If-Match` a request carries, relative to the record's state when it is sent. */
 export type IfMatchChoice = 'none' | 'current' | 'stale' | 'star' | 'malformed' | 'weak-current' | 'list' | 'huge';
+/** Which `If-None-Match` a request carries. */
 export type IfNoneMatchChoice = 'none' | 'star' | 'current' | 'malformed';
 
 /** Bodies whose meaning the model knows, plus random text. */
@@ -39,6 +41,7 @@ export type Transport =
   | 'duplicate-host'
   | 'weird-target';
 
+/** One generated request. */
 export interface Command {
   readonly method: string;
   readonly target: (typeof KEYS)[number] | 'collection';

@@ -16,7 +16,9 @@ import {
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'POST', 'OPTIONS'];
 const ODD_METHODS = ['TRACE', 'TRACK', 'PROPFIND', 'CONNECT', 'put', 'FOO'];
+/** A tag no record ever has. */
 export const STALE_TAG = '"stale-made-up-tag"';
+/** The plain read that shows a server is still alive. */
 export const PROBE: Command = {
   method: 'GET',
   target: 'k0',
@@ -100,6 +102,7 @@ const contentTypes = fc.oneof(
   { weight: 1, arbitrary: fc.stringMatching(/^[!-~]([ -~]{0,28}[!-~])?$/) },
 );
 
+/** Requests to send; `wire`: over a socket, where oddities the Fetch API cannot express are possible. */
 export function commands(wire: boolean): fc.Arbitrary<Command> {
   const transports: Transport[] = wire
     ? [

@@ -22,6 +22,7 @@ import {
 import { type Command, type Expectation, expectation, type IfMatchChoice, type Transport } from './http-model.js';
 import { commands, PROBE, STALE_TAG } from './http-requests.js';
 
+/** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */
 export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {
   readonly name: string;
   /** See `HttpConformanceOptions.malformedJsonRefusedInFront`. */

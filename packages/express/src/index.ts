@@ -20,6 +20,7 @@ import type {
   RequestHandler,
 } from 'express';
 
+/** `@ifmatch/http`'s resource options, with `key` and `newKey` seeing Express's `req`. */
 export interface IfmatchRouterOptions<T, K> extends ResourceOptions<T, K, ExpressRequest> {
   /**
    * Turns the `:id` route parameter into a key (default: the string itself). Receives the

@@ -8,6 +8,7 @@ import { createResource, type ErrorEvent, isHttpProblem, problemResponse, type R
 import { nodeHeaders, toFetchRequest } from '@ifmatch/http/node';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
+/** `@ifmatch/http`'s resource options, with `key` and `newKey` seeing Fastify's `request`. */
 export interface IfmatchPluginOptions<T, K> extends ResourceOptions<T, K, FastifyRequest> {
   /**
    * Turns the `:id` route parameter into a key (default: the string itself). Receives the

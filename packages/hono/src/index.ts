@@ -13,6 +13,7 @@ import {
 } from '@ifmatch/http';
 import { type Context, Hono } from 'hono';
 
+/** `@ifmatch/http`'s resource options, with `key` and `newKey` seeing Hono's context. */
 export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K, Context> {
   /**
    * Turns the `:id` route parameter into a key (default: the string itself). Receives the

@@ -11,6 +11,7 @@ import { sendResponse } from './node/response.js';
 export { type FetchRequestResult, type ToFetchRequestOptions, toFetchRequest } from './node/request.js';
 export { nodeHeaders, sendResponse } from './node/response.js';
 
+/** Options of `nodeListener`. */
 export interface NodeListenerOptions {
   /**
    * Called with anything the handler throws or rejects with (the request is answered 500),

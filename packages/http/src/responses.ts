@@ -40,8 +40,9 @@ export function notFound(what: string): Response {
   return problemResponse({ status: 404, title: 'Not Found', detail: `nothing at ${what}` });
 }
 
-/** The methods of one record, and of the collection (which only creates). */
+/** What one record answers, for `Allow`. */
 export const RECORD_METHODS = 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS';
+/** What the collection answers: it only creates. */
 export const COLLECTION_METHODS = 'POST, OPTIONS';
 
 /** 405 with `Allow`, which §15.5.6 requires. */

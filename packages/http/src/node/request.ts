@@ -12,6 +12,7 @@ export type FetchRequestResult =
   | { readonly ok: true; readonly request: Request }
   | { readonly ok: false; readonly response: Response };
 
+/** Options of `toFetchRequest`. */
 export interface ToFetchRequestOptions {
   /** The path and query to use instead of `req.url` (Express: `req.originalUrl`). */
   readonly url?: string;
