@@ -41,6 +41,10 @@ export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = proc
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const pool = new pg.Pool({ connectionString: url, max: 16 });
+    // An idle connection that fails (the server restarts, an admin terminates it) makes the
+    // pool emit 'error'; without a listener, Node ends the process. The pool has already
+    // dropped that connection and opens a new one for the next query: log, and go on.
+    pool.on('error', (error) => console.error(`orders: an idle PostgreSQL connection failed: ${error.message}`));
     const db = drizzle(pool);
     for (const statement of ORDERS_DDL) await db.execute(statement);
     return {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connectListener } from '@ifmatch/http/node';
 import { type ConflictEvent, createOrdersApi } from './app.js';
 import { type Backend, openOrders } from './backends.js';
 
@@ -24,6 +25,7 @@ export async function serveOrders(
     options.observe?.(req);
     api(req, res);
   });
+  server.on('connect', connectListener());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -3,6 +3,7 @@
  * (see backends.ts for ORDERS_BACKEND=postgres or pglite).
  */
 import { createServer } from 'node:http';
+import { connectListener } from '@ifmatch/http/node';
 import { createOrdersApi } from './app.js';
 import { type Backend, openOrders } from './backends.js';
 
@@ -16,6 +17,7 @@ const api = createOrdersApi({
     console.log(`${event.reason} ${event.method} /orders/${event.key} (current ${event.currentEtag ?? 'none'})`),
 });
 const server = createServer(api);
+server.on('connect', connectListener()); // CONNECT gets a 405 too, not a silent close
 server.listen(port, host, () => {
   console.log(`orders API on http://${host}:${port} (${database.description})`);
 });

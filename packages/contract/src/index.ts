@@ -14,12 +14,19 @@ import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
 
 export { errorCodeOf, freeLoopbackPort } from './helpers.js';
+export { describeHttpConformance } from './http.js';
 export {
   type ConformanceResource,
-  describeHttpConformance,
+  failingOnDemand,
   type HttpConformanceOptions,
+  header,
   type Item as ConformanceItem,
-} from './http.js';
+  parseItem,
+  type RawResponse,
+  rawRequest,
+  type ServerUnderTest,
+} from './http-fixtures.js';
+export { describeHttpRobustness, type HttpRobustnessOptions } from './http-robustness.js';
 export type {
   ContractDocument,
   ContractSubject,

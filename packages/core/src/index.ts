@@ -20,7 +20,6 @@ export {
 export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
-export { applyMergePatch } from './merge-patch.js';
 export { type Decision, evaluatePreconditions, type TargetState } from './preconditions/decision.js';
 export {
   type HeaderSource,

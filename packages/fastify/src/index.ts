@@ -1,44 +1,94 @@
 /**
  * @ifmatch/fastify: `app.register(ifmatchPlugin, { prefix: '/orders', store })` serves POST
- * /orders and GET/HEAD/PUT/PATCH/DELETE /orders/:id from a Store, through @ifmatch/http.
+ * /orders and GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store, through @ifmatch/http.
  */
-import { createResource, type ResourceOptions } from '@ifmatch/http';
-import { toFetchRequest } from '@ifmatch/http/node';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
-export interface IfmatchPluginOptions<T, K> extends ResourceOptions<T, K> {
-  /** Turns the `:id` route parameter into a key (default: the string itself). */
-  readonly key?: (id: string) => K;
+import { STATUS_CODES } from 'node:http';
+import { createResource, type ErrorEvent, isHttpProblem, problemResponse, type ResourceOptions } from '@ifmatch/http';
+import { nodeHeaders, toFetchRequest } from '@ifmatch/http/node';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+
+/** `@ifmatch/http`'s resource options, with `key` and `newKey` seeing Fastify's `request`. */
+export interface IfmatchPluginOptions<T, K> extends ResourceOptions<T, K, FastifyRequest> {
+  /**
+   * Turns the `:id` route parameter into a key (default: the string itself). Receives the
+   * request, for keys scoped to a tenant or a user: `(id, request) => ({ tenant: request.user.tenant, id })`.
+   */
+  readonly key?: (id: string, request: FastifyRequest) => K;
 }
 
-async function reply(replyTo: FastifyReply, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  await replyTo.code(response.status).headers(headers).send(body);
+/** Sends a Fetch `Response` through Fastify (its hooks run), streaming the body, every header line kept. */
+async function reply(replyTo: FastifyReply, response: Response): Promise<FastifyReply> {
+  return replyTo
+    .code(response.status)
+    .headers(nodeHeaders(response.headers))
+    .send(response.body ?? undefined);
 }
 
-/** The plugin. Register it with a `prefix`; it parses its own bodies so bad JSON is a problem document too. */
+/** Store errors answered 5xx are logged where Fastify logs everything else: `request.log`. */
+function logToRequest(error: unknown, event: ErrorEvent<unknown, FastifyRequest>): void {
+  if (event.status >= 500) event.context?.log.error({ err: error, status: event.status }, 'ifmatch: store error');
+}
+
+/**
+ * The plugin. Register it with a `prefix`. Inside it, ifmatch reads request bodies itself:
+ * its encapsulated context replaces every content-type parser (yours included, which keep
+ * working on your other routes) with one that leaves the stream untouched, so the resource
+ * checks the media type, bounds the size and parses exactly the bytes sent. Unexpected
+ * errors go to your error handler (Fastify's default logs them through `request.log`).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the options' store may hold any key and value.
 export const ifmatchPlugin: FastifyPluginAsync<IfmatchPluginOptions<any, any>> = async (app, options) => {
-  const resource = createResource(options);
+  const resource = createResource({ onError: logToRequest, ...options });
   const toKey = options.key ?? ((id: string) => id);
-  // The raw text goes to @ifmatch/http, which answers invalid JSON with a 400 problem.
-  app.addContentTypeParser(
-    ['application/json', 'application/merge-patch+json'],
-    { parseAs: 'string' },
-    (_req, body, done) => done(null, body),
-  );
-  const fetchRequest = (request: FastifyRequest) =>
-    toFetchRequest(request.raw, typeof request.body === 'string' ? { body: request.body } : {});
-  app.post('/', async (request, replyTo) => reply(replyTo, await resource.create(fetchRequest(request))));
-  app.route({
-    method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'],
-    url: '/:id',
-    exposeHeadRoute: false,
-    handler: async (request, replyTo) =>
-      reply(replyTo, await resource.handle(fetchRequest(request), toKey((request.params as { id: string }).id))),
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+  const run = async (
+    request: FastifyRequest,
+    replyTo: FastifyReply,
+    handle: (fetchRequest: Request) => Promise<Response>,
+  ): Promise<FastifyReply> => {
+    const converted = toFetchRequest(request.raw);
+    if (!converted.ok) return reply(replyTo, converted.response);
+    return reply(replyTo, await handle(converted.request));
+  };
+  const record = (request: FastifyRequest, replyTo: FastifyReply) =>
+    run(request, replyTo, async (fetchRequest) => {
+      let key: unknown;
+      try {
+        key = await toKey((request.params as { id: string }).id, request);
+      } catch (error) {
+        // A key function may refuse an id with an HttpProblem (a malformed ObjectId: 400).
+        if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
+        throw error;
+      }
+      return resource.handle(fetchRequest, key, { context: request });
+    });
+  const collection = (request: FastifyRequest, replyTo: FastifyReply) =>
+    run(request, replyTo, (fetchRequest) => resource.create(fetchRequest, { context: request }));
+
+  // Fastify refuses a Content-Type it cannot parse (empty, not a media type) before any
+  // handler runs. Hand the request to the resource instead: it evaluates the preconditions
+  // first (RFC 9110 §13.2.1), then answers the 415 itself, as on every other integration.
+  app.setErrorHandler(async (error: FastifyError, request, replyTo) => {
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return request.routeOptions.url?.endsWith('/:id') ? record(request, replyTo) : collection(request, replyTo);
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply(
+        replyTo,
+        problemResponse({
+          status: error.statusCode,
+          title: STATUS_CODES[error.statusCode] ?? 'Bad Request',
+          detail: error.message,
+        }),
+      );
+    }
+    throw error;
   });
+
+  app.post('/', collection);
+  app.all('/:id', { exposeHeadRoute: false }, record);
 };

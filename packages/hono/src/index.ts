@@ -1,23 +1,74 @@
 /**
  * @ifmatch/hono: `app.route('/orders', ifmatchRoutes({ store }))` serves POST /orders and
- * GET/HEAD/PUT/PATCH/DELETE /orders/:id from a Store. Hono speaks Fetch: no conversion.
+ * GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store. Hono speaks Fetch: no conversion.
  */
-import { createResource, type ResourceOptions } from '@ifmatch/http';
-import { Hono } from 'hono';
+import {
+  createResource,
+  type HandleOptions,
+  isHttpProblem,
+  problem,
+  problemResponse,
+  type ReadBody,
+  type ResourceOptions,
+} from '@ifmatch/http';
+import { type Context, Hono } from 'hono';
 
-export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K> {
-  /** Turns the `:id` route parameter into a key (default: the string itself). */
-  readonly key?: (id: string) => K;
+/** `@ifmatch/http`'s resource options, with `key` and `newKey` seeing Hono's context. */
+export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K, Context> {
+  /**
+   * Turns the `:id` route parameter into a key (default: the string itself). Receives the
+   * context, for keys scoped to a tenant or a user: `(id, c) => ({ tenant: c.get('tenant'), id })`.
+   */
+  readonly key?: (id: string, c: Context) => K;
+}
+
+/**
+ * The body a middleware in front already read (a `validator('json')`, a zod validator), as
+ * Hono caches it, or `undefined` when the stream is untouched (ifmatch reads it then). Hono
+ * caches the exact text or bytes it read (`c.req.text()`, `c.req.arrayBuffer()`; `json()` reads
+ * through the text), so the resource parses exactly what was sent; reading `c.req.raw` again
+ * would fail with "ReadableStream is locked".
+ */
+export async function honoBody(c: Context): Promise<ReadBody | undefined> {
+  const cache = c.req.bodyCache as Partial<Record<'arrayBuffer' | 'text' | 'json' | 'blob', Promise<unknown>>>;
+  try {
+    if (cache.arrayBuffer) return { kind: 'bytes', bytes: new Uint8Array((await cache.arrayBuffer) as ArrayBuffer) };
+    if (cache.text) return { kind: 'text', text: (await cache.text) as string };
+    if (cache.blob) return { kind: 'bytes', bytes: new Uint8Array(await ((await cache.blob) as Blob).arrayBuffer()) };
+    // Hono before 4.10 cached the parsed JSON alone: Request.json() of this very body.
+    if (cache.json) return { kind: 'json', value: await cache.json };
+  } catch {
+    throw problem(400, 'Bad Request', 'the body could not be read');
+  }
+  if (c.req.raw.bodyUsed || Object.keys(cache).length > 0) return { kind: 'consumed', by: 'a Hono middleware' };
+  return undefined;
 }
 
 /** A Hono app for one resource collection, to mount with `app.route(path, …)`. */
 export function ifmatchRoutes<T = unknown, K = string>(options: IfmatchRoutesOptions<T, K>): Hono {
-  const resource = createResource(options);
+  const resource = createResource<T, K, Context>(options);
   const toKey = options.key ?? ((id: string) => id as K);
   const app = new Hono();
-  app.post('/', (c) => resource.create(c.req.raw));
-  app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], '/:id', (c) =>
-    resource.handle(c.req.raw, toKey(c.req.param('id'))),
-  );
+  const handleOptions = async (c: Context): Promise<HandleOptions<Context>> => {
+    const body = await honoBody(c);
+    return body === undefined ? { context: c } : { body, context: c };
+  };
+  app.post('/', async (c) => {
+    try {
+      return await resource.create(c.req.raw, await handleOptions(c));
+    } catch (error) {
+      if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
+      throw error;
+    }
+  });
+  app.all('/:id', async (c) => {
+    try {
+      return await resource.handle(c.req.raw, await toKey(c.req.param('id'), c), await handleOptions(c));
+    } catch (error) {
+      // honoBody's 400, or a key function refusing an id (a malformed ObjectId).
+      if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
+      throw error;
+    }
+  });
   return app;
 }

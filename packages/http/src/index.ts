@@ -1,11 +1,14 @@
-export { HttpProblem, type Problem, problemResponse } from './problem.js';
-export {
-  type ConflictEvent,
-  conflictCounter,
-  createResource,
-  hasPrecondition,
-  type Resource,
-  type ResourceOptions,
-  storeErrorResponse,
-  validators,
-} from './resource.js';
+export { type BodyLimits, BodyUnavailableError, type ReadBody } from './body.js';
+export { conflictCounter } from './conflicts.js';
+export { ACCEPT_PATCH, type ContentFormat, contentFormat, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './content-type.js';
+export { checkJsonValue, DEFAULT_MAX_DEPTH, parseJson } from './json.js';
+export { type MediaType, parseMediaType } from './media-type.js';
+export type { ConflictEvent, ErrorEvent, HandleOptions, Resource, ResourceOptions } from './options.js';
+export { applyJsonPatch, type JsonPatchOperation, parseJsonPatch } from './patch/json-patch.js';
+export { parseJsonPointer } from './patch/json-pointer.js';
+export { applyMergePatch } from './patch/merge.js';
+export { hasPrecondition } from './preconditions.js';
+export { HttpProblem, isHttpProblem, type Problem, problem, problemResponse } from './problem.js';
+export { createResource } from './resource.js';
+export { validators } from './responses.js';
+export { STORE_ERROR_ANSWERS, type StoreErrorAnswer, storeErrorResponse } from './store-errors.js';

@@ -1,0 +1,216 @@
+/**
+ * `describeHttpRobustness`: random and adversarial requests against a real server (or a Fetch
+ * handler), with a model of what each must do. After every request: the server still answers,
+ * a client's mistake is never a 5xx, nothing is written when a precondition fails or the
+ * content is refused, and the stored records are exactly the model's. Bounded in count and
+ * time, loopback only; a failure prints fast-check's seed and path (replay it with
+ * `IFMATCH_ROBUSTNESS_SEED` and `IFMATCH_ROBUSTNESS_PATH`).
+ */
+import { createMemoryStore, formatEntityTag, type Store } from '@ifmatch/core';
+import type { DriverRecord } from '@ifmatch/core/driver';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConformanceResource,
+  type HttpConformanceOptions,
+  header,
+  type Item,
+  parseItem,
+  type RawResponse,
+  rawRequest,
+  type ServerUnderTest,
+} from './http-fixtures.js';
+import { type Command, type Expectation, expectation, type IfMatchChoice, type Transport } from './http-model.js';
+import { commands, PROBE, STALE_TAG } from './http-requests.js';
+
+/** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */
+export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {
+  readonly name: string;
+  /** See `HttpConformanceOptions.malformedJsonRefusedInFront`. */
+  readonly malformedJsonRefusedInFront?: boolean;
+  /** Instead of `serve`: a Fetch handler, sent `Request`s directly (no wire, so no wire-level oddities). */
+  readonly handler?: (resource: ConformanceResource) => (request: Request) => Promise<Response>;
+  /** Sequences of requests to try (default 100, each up to 12 requests). */
+  readonly runs?: number;
+}
+
+function headerLines(headers: Headers): [string, string][] {
+  const lines: [string, string][] = [];
+  headers.forEach((value, name) => {
+    lines.push([name, value]);
+  });
+  return lines;
+}
+
+/** Registers the suite for one server. */
+export function describeHttpRobustness(options: HttpRobustnessOptions): void {
+  describe(`${options.name}: ifmatch HTTP robustness`, () => {
+    const records = new Map<string, DriverRecord<Item, string>>();
+    const store: Store<Item, string> = createMemoryStore<Item, string>({ records });
+    let nextId = 0;
+    let server: ServerUnderTest | undefined;
+    let handler: ((request: Request) => Promise<Response>) | undefined;
+    const resource: ConformanceResource = {
+      store,
+      parse: parseItem,
+      newKey: () => `item-${++nextId}`,
+      onConflict: () => {},
+      onError: () => {},
+    };
+    beforeAll(async () => {
+      if (options.handler) handler = options.handler(resource);
+      else if (options.serve) server = await options.serve(resource);
+      else throw new TypeError('describeHttpRobustness needs serve or handler');
+    });
+    afterAll(() => server?.close());
+
+    /** What is stored, key by key, as plain data to compare. */
+    const snapshot = () => JSON.stringify([...records.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    const tagOf = async (key: string) => {
+      const record = await store.get(key);
+      return record ? formatEntityTag(record.etag) : undefined;
+    };
+
+    const headersFor = async (command: Command, key: string | undefined): Promise<[string, string][]> => {
+      const current = key === undefined ? undefined : await tagOf(key);
+      const tag = current ?? STALE_TAG;
+      const ifMatch: Record<IfMatchChoice, string | undefined> = {
+        none: undefined,
+        current: tag,
+        stale: STALE_TAG,
+        star: '*',
+        malformed: 'no-quotes',
+        'weak-current': `W/${tag}`,
+        list: `${STALE_TAG}, ${tag}`,
+        huge: `"${'x'.repeat(9000)}"`,
+      };
+      const ifNoneMatch = { none: undefined, star: '*', current: tag, malformed: 'no-quotes' }[command.ifNoneMatch];
+      const lines: [string, string | undefined][] = [
+        ['If-Match', ifMatch[command.ifMatch]],
+        ['If-None-Match', ifNoneMatch],
+        ['Content-Type', command.contentType],
+      ];
+      if (command.transport === 'duplicate-if-match' && command.ifMatch !== 'none') lines.push(['If-Match', STALE_TAG]);
+      if (command.transport === 'obs-text') lines.push(['X-Note', 'caf\u00e9']);
+      return lines.filter((line): line is [string, string] => line[1] !== undefined);
+    };
+
+    const sendRaw = async (command: Command, key: string | undefined): Promise<RawResponse | undefined> => {
+      const path = key === undefined ? '/items' : `/items/${key}`;
+      const targets: Partial<Record<Transport, string>> = {
+        'absolute-form': `http://evil.example${path}`,
+        'weird-target': [`/items/k0/../k1`, `//items/k0`, `${path}?%zz`, `${path}/`, '*'][command.variant],
+      };
+      const { port } = new URL(server!.url);
+      const hosts: Partial<Record<Transport, string[]>> = {
+        'bad-host': ['bad host/../x'],
+        'no-host': [],
+        'duplicate-host': [`127.0.0.1:${port}`, 'evil.example'],
+      };
+      const body = Buffer.from(command.body ?? '', 'utf8');
+      const lines = [
+        `${command.method} ${targets[command.transport] ?? path} HTTP/1.1`,
+        ...(hosts[command.transport] ?? [`127.0.0.1:${port}`]).map((host) => `Host: ${host}`),
+        ...(await headersFor(command, key)).map(([name, value]) => `${name}: ${value}`),
+        ...(command.body === undefined ? [] : [`Content-Length: ${body.byteLength}`]),
+        'Connection: close',
+      ];
+      return rawRequest(server!.url, `${lines.join('\r\n')}\r\n\r\n${body.toString('latin1')}`);
+    };
+
+    const sendFetch = async (command: Command, key: string | undefined): Promise<RawResponse> => {
+      const url = `http://localhost/items${key === undefined ? '' : `/${key}`}`;
+      const hasBody = command.body !== undefined && command.method !== 'GET' && command.method !== 'HEAD';
+      const request = new Request(url, {
+        method: command.method,
+        headers: await headersFor(command, key),
+        ...(hasBody ? { body: command.body } : {}),
+      });
+      const response = await handler!(request);
+      return { status: response.status, headers: headerLines(response.headers), body: await response.text() };
+    };
+
+    /** Checks one answer against the model, and the store against the answer. */
+    const check = async (
+      command: Command,
+      key: string | undefined,
+      expected: Expectation,
+      before: string,
+      response: RawResponse | undefined,
+    ) => {
+      const context = `${command.method} ${key ?? '/items'} (${JSON.stringify(command).slice(0, 300)}) → ${response?.status}`;
+      if (response === undefined) {
+        // Only node:http's own refusal of CONNECT closes without a word (no 'connect' listener).
+        expect(command.method, context).toBe('CONNECT');
+        return;
+      }
+      expect(response.status, context).toBeLessThan(500);
+      const ok = response.status >= 200 && response.status < 300;
+      if (!ok) expect(snapshot(), `nothing written: ${context}`).toBe(before);
+      const location = header(response, 'location');
+      if (location !== undefined) expect(location, context).toMatch(/^\/(?!\/)[^\s]*$/);
+      const refusedOnTheWire = !ok && response.status >= 400 && command.transport !== 'normal';
+      switch (expected.kind) {
+        case 'success': {
+          if (refusedOnTheWire) return;
+          expect(response.status, context).toBe(expected.status);
+          const written = key ?? decodeURIComponent(location!.slice(location!.lastIndexOf('/') + 1));
+          const record = await store.get(written);
+          expect(record?.value, context).toEqual(expected.value);
+          if (record) expect(header(response, 'etag'), context).toBe(formatEntityTag(record.etag));
+          return;
+        }
+        case 'failure':
+          if (!refusedOnTheWire) expect(response.status, context).toBe(expected.status);
+          return;
+        case 'refusal':
+          expect(response.status, context).toBeGreaterThanOrEqual(400);
+          if (!refusedOnTheWire) expect([412, 428], context).not.toContain(response.status);
+          return;
+        case 'no-write':
+          expect(snapshot(), `nothing written: ${context}`).toBe(before);
+          return;
+        case 'any':
+          for (const record of records.values()) expect(() => parseItem(record.value), context).not.toThrow();
+      }
+    };
+
+    it('answers every request, never 5xx for a client’s mistake, and stores exactly what the model says', async () => {
+      const wire = server !== undefined;
+      await fc.assert(
+        fc.asyncProperty(fc.noBias(fc.array(commands(wire), { minLength: 1, maxLength: 12 })), async (sequence) => {
+          records.clear();
+          for (const command of sequence) {
+            const key = command.target === 'collection' ? undefined : command.target;
+            const current = key === undefined ? undefined : (await store.get(key))?.value;
+            const expected = expectation(command, current, options.malformedJsonRefusedInFront === true);
+            const before = snapshot();
+            const response = wire ? await sendRaw(command, key) : await sendFetch(command, key);
+            await check(command, key, expected, before, response);
+            console.log(
+              'DBG',
+              command.method,
+              command.target,
+              command.contentType,
+              command.bodyKind,
+              command.transport,
+              response?.status,
+              expected.kind,
+            );
+          }
+          // Still alive: a plain read is answered.
+          const probe = wire
+            ? await rawRequest(server!.url, `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+            : await sendFetch({ ...PROBE }, 'k0');
+          expect(probe?.status).toBeLessThan(500);
+        }),
+        {
+          numRuns: options.runs ?? 100,
+          interruptAfterTimeLimit: 60_000,
+          ...(process.env.IFMATCH_ROBUSTNESS_SEED ? { seed: Number(process.env.IFMATCH_ROBUSTNESS_SEED) } : {}),
+          ...(process.env.IFMATCH_ROBUSTNESS_PATH ? { path: process.env.IFMATCH_ROBUSTNESS_PATH } : {}),
+        },
+      );
+    }, 120_000);
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * From a request's content to what the store writes: the media type decides the format
+ * (content-type.ts), the body is read once and bounded (body.ts, json.ts), a patch is
+ * checked before any round trip and applied to the current value inside the store's update,
+ * and the application's `parse` has the last word on every value written.
+ */
+import { type BodyLimits, type ReadBody, readJsonContent } from './body.js';
+import { contentFormat } from './content-type.js';
+import { checkJsonValue } from './json.js';
+import { applyJsonPatch, parseJsonPatch } from './patch/json-patch.js';
+import { applyMergePatch } from './patch/merge.js';
+import { isHttpProblem, problem } from './problem.js';
+
+/** How a resource reads and checks content. */
+export interface ContentRules<T> {
+  readonly limits: BodyLimits;
+  readonly parse: (body: unknown) => T;
+}
+
+/** The value a PUT or POST carries, checked by `parse`; throws an `HttpProblem` when refused. */
+export async function representationContent<T>(
+  request: Request,
+  method: 'PUT' | 'POST',
+  rules: ContentRules<T>,
+  body: ReadBody | undefined,
+): Promise<T> {
+  const format = contentFormat(method, request.headers.get('content-type'));
+  if (typeof format !== 'string') throw format;
+  return parsed(rules, await readJsonContent(request, rules.limits, body));
+}
+
+/**
+ * A PATCH's change: read and checked now (a malformed patch is 400 before any round trip),
+ * applied later to the current value by the store's update, which may call it more than once
+ * (it is pure: it never modifies the patch or the value it is given).
+ */
+export async function patchContent<T>(
+  request: Request,
+  rules: ContentRules<T>,
+  body: ReadBody | undefined,
+): Promise<(current: unknown) => T> {
+  const format = contentFormat('PATCH', request.headers.get('content-type'));
+  if (typeof format !== 'string') throw format;
+  const document = await readJsonContent(request, rules.limits, body);
+  if (format === 'json-patch') {
+    parseJsonPatch(document);
+    return (current) => patched(rules, applyJsonPatch(current, document));
+  }
+  return (current) => patched(rules, applyMergePatch(current, document));
+}
+
+/** A patched value nests no deeper than a body may: repeated patches cannot grow a record without bound. */
+function patched<T>(rules: ContentRules<T>, value: unknown): T {
+  return parsed(rules, checkJsonValue(value, rules.limits.maxDepth));
+}
+
+/** `parse`, with anything it throws that is not an `HttpProblem` answered as 422 with its message. */
+function parsed<T>(rules: ContentRules<T>, value: unknown): T {
+  try {
+    return rules.parse(value);
+  } catch (error) {
+    if (isHttpProblem(error)) throw error;
+    throw problem(422, 'Unprocessable Content', error instanceof Error ? error.message : String(error));
+  }
+}
