@@ -1,6 +1,7 @@
 /** @ifmatch/dynamodb on DynamoDB Local: conditional vs unconditional UpdateItem, and races. */
 import { execFileSync } from 'node:child_process';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { present } from '@ifmatch/contract';
 import type { EntityTag } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { createTable, startDynamoLocal } from '../packages/dynamodb/test/dynamodb-local.js';
@@ -23,7 +24,7 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
     await store.create('conditional', { count: 0 });
     await store.create('plain', { count: 0 });
     let count = 0;
-    let etag: EntityTag = (await store.get('conditional'))!.etag;
+    let etag: EntityTag = present(await store.get('conditional')).etag;
     const comparisons = await compare(
       [
         {

@@ -1,3 +1,4 @@
+import { present } from '@ifmatch/contract';
 import { type Store, UNCONDITIONAL } from '@ifmatch/core';
 import { Bench } from 'tinybench';
 
@@ -13,8 +14,8 @@ export interface Comparison {
   readonly metric: 'speedup' | 'time-ratio';
   readonly value: number;
   /** Absent for an informational comparison. */
-  readonly target?: string;
-  readonly pass?: boolean;
+  readonly target?: string | undefined;
+  readonly pass?: boolean | undefined;
 }
 
 /** A race on one hot key: increments that stuck per second, and how many were lost. */
@@ -52,10 +53,10 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
       }
     }
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const median = (values: number[] = []) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   return pairs.map((pair) => {
-    const subjectOps = median(ops.get(`${pair.name}:${pair.subject[0]}`)!);
-    const baselineOps = median(ops.get(`${pair.name}:${pair.baseline[0]}`)!);
+    const subjectOps = median(ops.get(`${pair.name}:${pair.subject[0]}`));
+    const baselineOps = median(ops.get(`${pair.name}:${pair.baseline[0]}`));
     const value = pair.metric === 'speedup' ? subjectOps / baselineOps : baselineOps / subjectOps;
     const target = pair.target;
     return {
@@ -127,7 +128,7 @@ export async function hotKeyRace<T extends Counted>(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const final = (await store.get(key))!.value.count - seed.count;
+  const final = present(await store.get(key)).value.count - seed.count;
   return {
     name: `${label}: hot key, ${writers} writers × ${increments}, ifmatch store.update (optimistic, retried)`,
     goodput: final / seconds,

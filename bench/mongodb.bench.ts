@@ -35,7 +35,7 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
       const outcome = await store.put(
         `conditional-${k}`,
         { title: 'benchmark', count: ++count },
-        { etagIn: [etags[k]] },
+        { etagIn: etags.slice(k, k + 1) },
       );
       if (!outcome.ok) throw new Error('unexpected conflict');
       etags[k] = outcome.record.etag;
@@ -70,6 +70,7 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
           'Mongoose save()',
           async () => {
             const item = items[count % KEYS];
+            if (item === undefined) throw new Error('no document to save');
             item.count = ++count;
             await item.save();
           },

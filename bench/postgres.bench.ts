@@ -2,6 +2,8 @@
  * @ifmatch/postgres on the real server: conditional vs unconditional writes, ifmatch vs
  * Sequelize's optimistic locking, and a hot-row race against pessimistic locking.
  */
+
+import { present } from '@ifmatch/contract';
 import { type EntityTag, UNCONDITIONAL } from '@ifmatch/core';
 import { createPostgresStore } from '@ifmatch/postgres';
 import { eq, sql } from 'drizzle-orm';
@@ -41,7 +43,7 @@ export async function postgresBenchmarks(): Promise<{ comparisons: Comparison[];
   const value = (count: number): Counter => ({ title: 'benchmark', count, details: { tags: ['a', 'b'] } });
   for (const key of ['conditional', 'unconditional', 'plain']) await store.create(key, value(0));
   let count = 0;
-  let etag: EntityTag = (await store.get('conditional'))!.etag;
+  let etag: EntityTag = present(await store.get('conditional')).etag;
   const conditionalPut = async () => {
     const outcome = await store.put('conditional', value(++count), { etagIn: [etag] });
     if (!outcome.ok) throw new Error('unexpected conflict');
@@ -57,7 +59,7 @@ export async function postgresBenchmarks(): Promise<{ comparisons: Comparison[];
   );
   await Item.sync({ force: true });
   await Item.create({ id: 'item', title: 'benchmark', count: 0 });
-  const item = (await Item.findByPk('item'))!;
+  const item = present(await Item.findByPk('item'));
 
   try {
     const comparisons = await compare([
@@ -115,6 +117,7 @@ async function hotRowPessimistic(db: ReturnType<typeof drizzle>): Promise<RaceRe
       for (let i = 0; i < INCREMENTS; i++) {
         await db.transaction(async (tx) => {
           const [row] = await tx.select().from(counters).where(eq(counters.id, key)).for('update');
+          if (row === undefined) throw new Error('the counter is missing');
           await tx
             .update(counters)
             .set({ count: row.count + 1, version: sql`${counters.version} + 1` })
@@ -125,10 +128,11 @@ async function hotRowPessimistic(db: ReturnType<typeof drizzle>): Promise<RaceRe
   );
   const seconds = (performance.now() - started) / 1000;
   const [row] = await db.select().from(counters).where(eq(counters.id, key));
+  const count = row?.count ?? 0;
   return {
     name: `PostgreSQL: hot key, ${WRITERS} writers × ${INCREMENTS}, SELECT … FOR UPDATE (pessimistic)`,
-    goodput: row.count / seconds,
-    lostUpdates: WRITERS * INCREMENTS - row.count,
+    goodput: count / seconds,
+    lostUpdates: WRITERS * INCREMENTS - count,
     seconds,
   };
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { present } from '@ifmatch/contract';
 import { type EntityTag, UNCONDITIONAL } from '@ifmatch/core';
 import { createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
@@ -21,7 +22,7 @@ export async function sqliteBenchmarks() {
   for (const key of ['conditional', 'unconditional', 'raw']) await store.create(key, value(0));
 
   let count = 0;
-  const conditionalEtag: { current: EntityTag } = { current: (await store.get('conditional'))!.etag };
+  const conditionalEtag: { current: EntityTag } = { current: present(await store.get('conditional')).etag };
   const conditionalPut = async () => {
     const outcome = await store.put('conditional', value(++count), { etagIn: [conditionalEtag.current] });
     if (!outcome.ok) throw new Error('unexpected conflict');

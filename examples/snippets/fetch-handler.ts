@@ -31,7 +31,7 @@ export async function handle(request: Request, store: Store<unknown, string>, id
     if (translated.outcome !== 'condition') return new Response(null, { status: translated.status }); // 428/400
     const outcome = await store.put(id, await request.json(), translated.condition);
     if (!outcome.ok) {
-      const headers = outcome.reason === 'precondition-failed' ? validators(outcome.current) : undefined;
+      const headers = outcome.reason === 'precondition-failed' ? validators(outcome.current) : {};
       return new Response(null, { status: 412, headers });
     }
     return Response.json(outcome.record.value, {

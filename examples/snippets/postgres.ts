@@ -42,5 +42,5 @@ export async function postgresExample(): Promise<number> {
     const inTx = createPostgresStore<Line, LineKey>({ db: tx, table: orderLines });
     await inTx.update(key, (line) => ({ ...line, quantity: line.quantity + 1 }), UNCONDITIONAL);
   });
-  return (await lines.get(key))!.value.quantity; // 3
+  return (await lines.get(key))?.value.quantity ?? 0; // 3
 }

@@ -13,9 +13,12 @@ describe('README code', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(blocks.map((block) => [block[1], block[2]]))('shows %s exactly as compiled and tested', (file, code) => {
-    expect(code).toBe(readFileSync(root(file), 'utf8'));
-  });
+  it.each(blocks.map((block) => [block[1] ?? '', block[2] ?? '']))(
+    'shows %s exactly as compiled and tested',
+    (file, code) => {
+      expect(code).toBe(readFileSync(root(file), 'utf8'));
+    },
+  );
 });
 
 describe('quick start', () => {

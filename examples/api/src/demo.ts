@@ -24,7 +24,7 @@ export interface RaceReport {
 const order: Order = { customer: 'Demo', items: [{ sku: 'tea', quantity: 1 }], status: 'open', note: null };
 const addOne = (current: Order): Order => ({
   ...current,
-  items: [{ ...current.items[0], quantity: current.items[0].quantity + 1 }],
+  items: current.items.map((item, i) => (i === 0 ? { ...item, quantity: item.quantity + 1 } : item)),
 });
 
 async function createOrder(base: string): Promise<string> {
@@ -38,7 +38,7 @@ async function createOrder(base: string): Promise<string> {
 }
 
 async function quantity(url: string): Promise<number> {
-  return ((await (await fetch(url)).json()) as Order).items[0].quantity;
+  return ((await (await fetch(url)).json()) as Order).items[0]?.quantity ?? 0;
 }
 
 /** Runs both races against the API at `base`. */
@@ -92,4 +92,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) await main();
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) await main();

@@ -6,6 +6,7 @@
 import { type StoreOptions, UNCONDITIONAL } from '@ifmatch/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
+import { present } from './helpers.js';
 import { expectConflict, expectOk } from './semantics.js';
 import type { ContractSubject, StoreContractOptions } from './subject.js';
 
@@ -26,7 +27,9 @@ export function describeConcurrency(options: StoreContractOptions, storeOptions:
     );
     const winners = outcomes.filter((outcome) => outcome.ok);
     expect(winners).toHaveLength(1);
-    const winner = expectOk(winners[0]).record;
+    const [only] = winners;
+    if (only === undefined) throw new Error('no winner');
+    const winner = only.record;
     for (const outcome of outcomes) {
       if (!outcome.ok) expect(expectConflict(outcome).current).toEqual(winner);
     }
@@ -65,7 +68,9 @@ export function describeConcurrency(options: StoreContractOptions, storeOptions:
     const created = outcomes.filter((outcome) => outcome.ok && outcome.created);
     expect(created).toHaveLength(1);
     expect(outcomes.filter((outcome) => !outcome.ok)).toHaveLength(racers - 1);
-    expect(await subject.inspect(key)).toMatchObject({ value: expectOk(created[0]).record.value, version: 1 });
+    const [creator] = created;
+    if (creator === undefined) throw new Error('no creator');
+    expect(await subject.inspect(key)).toMatchObject({ value: expectOk(creator).record.value, version: 1 });
   });
 
   describe('control: read-then-write without a condition', () => {
@@ -79,7 +84,8 @@ export function describeConcurrency(options: StoreContractOptions, storeOptions:
             // A millisecond of "work" between the read and the write, as an application has:
             // without it a server that happens to answer in order can serialise the writers.
             await new Promise((resolve) => setTimeout(resolve, 1));
-            const next = { ...current!.value, count: current!.value.count + 1 };
+            const { value } = present(current, 'the record');
+            const next = { ...value, count: value.count + 1 };
             await subject.store.put(key, next, UNCONDITIONAL);
           }
         }),

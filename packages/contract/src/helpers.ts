@@ -24,3 +24,9 @@ export function freeLoopbackPort(): Promise<number> {
     });
   });
 }
+
+/** `value`, or a failure naming what is missing: for what a test expects to find (a header, a record). */
+export function present<T>(value: T | null | undefined, what = 'a value'): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
+  return value;
+}

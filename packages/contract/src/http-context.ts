@@ -6,6 +6,7 @@
 import { createMemoryStore } from '@ifmatch/core';
 import type { DriverRecord } from '@ifmatch/core/driver';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { present } from './helpers.js';
 import {
   type ConformanceResource,
   failingOnDemand,
@@ -51,15 +52,15 @@ export function conformanceContext(options: HttpConformanceOptions) {
     fetch(`${server.url}${path}`, {
       method,
       headers: body === undefined ? headers : { 'Content-Type': JSON_TYPE, ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
   const item = (name: string, count = 0): Item => ({ name, count });
   /** Creates an item through the API; returns its path and ETag. */
   const created = async () => {
     const response = await send('', 'POST', {}, item('new'));
     expect(response.status).toBe(201);
-    const location = response.headers.get('location')!;
-    return { path: location.slice(location.lastIndexOf('/')), etag: response.headers.get('etag')! };
+    const location = present(response.headers.get('location'), 'a Location');
+    return { path: location.slice(location.lastIndexOf('/')), etag: present(response.headers.get('etag'), 'an ETag') };
   };
   /** What is stored for a path, as the store holds it (undefined when absent). */
   const stored = (path: string) => records.get(JSON.stringify(decodeURIComponent(path.slice(1))));

@@ -52,7 +52,7 @@ export interface Command {
   readonly bodyKind: BodyKind;
   readonly body: string | undefined;
   /** For `json-patch`: the name the `test` operation expects. */
-  readonly testName?: string;
+  readonly testName?: string | undefined;
   readonly transport: Transport;
   /** Which odd request target, for `weird-target`. */
   readonly variant: number;
@@ -101,7 +101,7 @@ function parses(body: string | undefined): boolean {
 
 /** Hono's `validator('json')` reads bodies of these media types (its own pattern). */
 function validatorReads(contentType: string | undefined): boolean {
-  return /^application\/([\w.-]+\+)?json$/i.test((contentType ?? '').split(';')[0]!.trim());
+  return /^application\/([\w.-]+\+)?json$/i.test((contentType ?? '').split(';')[0]?.trim() ?? '');
 }
 
 /** RFC 7396 §2 as the model writes it (own members, so `__proto__` is data). */
@@ -153,7 +153,7 @@ function content(command: Command, current: Item | undefined): Item | undefined 
   // The generated JSON Patch: test /name, then replace /count.
   const operations = body as { op: string; path: string; value: unknown }[];
   if (current?.name !== command.testName) return undefined;
-  return asItem({ ...current, count: operations[1]!.value });
+  return asItem({ ...current, count: operations[1]?.value });
 }
 
 /** What `command` must do to a record currently `current` (undefined: absent). */

@@ -10,6 +10,7 @@ import { createMemoryStore, formatEntityTag, type Store } from '@ifmatch/core';
 import type { DriverRecord } from '@ifmatch/core/driver';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { present } from './helpers.js';
 import {
   type ConformanceResource,
   type HttpConformanceOptions,
@@ -97,11 +98,11 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
 
     const sendRaw = async (command: Command, key: string | undefined): Promise<RawResponse | undefined> => {
       const path = key === undefined ? '/items' : `/items/${key}`;
-      const targets: Partial<Record<Transport, string>> = {
+      const targets: Partial<Record<Transport, string | undefined>> = {
         'absolute-form': `http://evil.example${path}`,
         'weird-target': [`/items/k0/../k1`, `//items/k0`, `${path}?%zz`, `${path}/`, '*'][command.variant],
       };
-      const { port } = new URL(server!.url);
+      const { port } = new URL(present(server).url);
       const hosts: Partial<Record<Transport, string[]>> = {
         'bad-host': ['bad host/../x'],
         'no-host': [],
@@ -115,7 +116,7 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
         ...(command.body === undefined ? [] : [`Content-Length: ${body.byteLength}`]),
         'Connection: close',
       ];
-      return rawRequest(server!.url, `${lines.join('\r\n')}\r\n\r\n${body.toString('latin1')}`);
+      return rawRequest(present(server).url, `${lines.join('\r\n')}\r\n\r\n${body.toString('latin1')}`);
     };
 
     const sendFetch = async (command: Command, key: string | undefined): Promise<RawResponse> => {
@@ -126,7 +127,7 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
         headers: await headersFor(command, key),
         ...(hasBody ? { body: command.body } : {}),
       });
-      const response = await handler!(request);
+      const response = await present(handler)(request);
       return { status: response.status, headers: headerLines(response.headers), body: await response.text() };
     };
 
@@ -154,7 +155,7 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
         case 'success': {
           if (refusedOnTheWire) return;
           expect(response.status, context).toBe(expected.status);
-          const written = key ?? decodeURIComponent(location!.slice(location!.lastIndexOf('/') + 1));
+          const written = key ?? decodeURIComponent(present(location).slice(present(location).lastIndexOf('/') + 1));
           const record = await store.get(written);
           expect(record?.value, context).toEqual(expected.value);
           if (record) expect(header(response, 'etag'), context).toBe(formatEntityTag(record.etag));
@@ -200,7 +201,10 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
           }
           // Still alive: a plain read is answered.
           const probe = wire
-            ? await rawRequest(server!.url, `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+            ? await rawRequest(
+                present(server).url,
+                `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+              )
             : await sendFetch({ ...PROBE }, 'k0');
           expect(probe?.status).toBeLessThan(500);
         }),

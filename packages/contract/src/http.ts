@@ -5,6 +5,7 @@
  * listening server.
  */
 import { describe, expect, it } from 'vitest';
+import { present } from './helpers.js';
 import { describeContentConformance } from './http-content.js';
 import { conformanceContext, JSON_PATCH, JSON_TYPE, MERGE_PATCH, STALE } from './http-context.js';
 import type { HttpConformanceOptions } from './http-fixtures.js';
@@ -43,7 +44,7 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
         const byTag = await send(path, 'GET', { 'If-None-Match': `"other", ${etag}` });
         expect(byTag.status).toBe(304);
         expect(byTag.headers.get('etag')).toBe(etag);
-        const lastModified = (await send(path)).headers.get('last-modified')!;
+        const lastModified = present((await send(path)).headers.get('last-modified'), 'Last-Modified');
         expect((await send(path, 'GET', { 'If-Modified-Since': lastModified })).status).toBe(304);
         expect((await send(path, 'GET', { 'If-None-Match': '"other"' })).status).toBe(200);
       });
@@ -123,7 +124,10 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
 
       it('DELETE deletes only the version the client saw', async () => {
         const { path, etag } = await created();
-        const newer = (await send(path, 'PUT', { 'If-Match': etag }, item('changed'))).headers.get('etag')!;
+        const newer = present(
+          (await send(path, 'PUT', { 'If-Match': etag }, item('changed'))).headers.get('etag'),
+          'an ETag',
+        );
         await expectProblem(await send(path, 'DELETE', { 'If-Match': etag }), 412);
         expect((await send(path, 'DELETE', { 'If-Match': newer })).status).toBe(204);
         await expectProblem(await send(path), 404);
@@ -137,7 +141,10 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
         const statuses = responses.map((response) => response.status);
         expect(statuses.filter((status) => status === 200)).toHaveLength(1);
         expect(statuses.filter((status) => status === 412)).toHaveLength(49);
-        const winner = responses.find((response) => response.status === 200)!;
+        const winner = present(
+          responses.find((response) => response.status === 200),
+          'a 200',
+        );
         expect((await send(path)).headers.get('etag')).toBe(winner.headers.get('etag'));
       });
     });

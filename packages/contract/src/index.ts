@@ -13,7 +13,7 @@ import { describeSemantics } from './semantics.js';
 import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
 
-export { errorCodeOf, freeLoopbackPort } from './helpers.js';
+export { errorCodeOf, freeLoopbackPort, present } from './helpers.js';
 export { describeHttpConformance } from './http.js';
 export {
   type ConformanceResource,

@@ -6,17 +6,19 @@ for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
 /** Unpadded base64url of bytes. */
 export function base64url(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const letter = (n: number) => ALPHABET.charAt(n & 63);
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63] + ALPHABET[(n >>> 6) & 63] + ALPHABET[n & 63];
+    const n = (view.getUint8(i) << 16) | (view.getUint8(i + 1) << 8) | view.getUint8(i + 2);
+    out += letter(n >>> 18) + letter(n >>> 12) + letter(n >>> 6) + letter(n);
   }
   const rest = bytes.length - i;
   if (rest > 0) {
-    const n = (bytes[i] << 16) | (rest === 2 ? bytes[i + 1] << 8 : 0);
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63];
-    if (rest === 2) out += ALPHABET[(n >>> 6) & 63];
+    const n = (view.getUint8(i) << 16) | (rest === 2 ? view.getUint8(i + 1) << 8 : 0);
+    out += letter(n >>> 18) + letter(n >>> 12);
+    if (rest === 2) out += letter(n >>> 6);
   }
   return out;
 }
@@ -34,7 +36,7 @@ export function fromBase64url(text: string): Uint8Array | undefined {
   let o = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    const value = code < 128 ? VALUES[code] : -1;
+    const value = code < 128 ? (VALUES[code] ?? -1) : -1;
     if (value < 0) return undefined;
     buffer = (buffer << 6) | value;
     bits += 6;

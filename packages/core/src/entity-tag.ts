@@ -174,8 +174,9 @@ export function matchEntityTagList(
   const opaque = current.opaque;
   for (let t = 0; t < count; t++) {
     if (comparison === 'strong' && found[3 * t] === 1) continue;
-    const start = found[3 * t + 1];
-    if (found[3 * t + 2] - start === opaque.length && value.startsWith(opaque, start)) return 'match';
+    const start = found[3 * t + 1] ?? 0;
+    const end = found[3 * t + 2] ?? 0;
+    if (end - start === opaque.length && value.startsWith(opaque, start)) return 'match';
   }
   return 'none';
 }

@@ -38,12 +38,14 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
   let h3 = 0;
   let h4 = 0;
   const blockEnd = length - (length % 16);
+  // Little-endian 32-bit reads, as the reference implementation does on x86.
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let i = 0;
   for (; i < blockEnd; i += 16) {
-    let k1 = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
-    let k2 = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
-    let k3 = data[i + 8] | (data[i + 9] << 8) | (data[i + 10] << 16) | (data[i + 11] << 24);
-    let k4 = data[i + 12] | (data[i + 13] << 8) | (data[i + 14] << 16) | (data[i + 15] << 24);
+    let k1 = view.getInt32(i, true);
+    let k2 = view.getInt32(i + 4, true);
+    let k3 = view.getInt32(i + 8, true);
+    let k4 = view.getInt32(i + 12, true);
 
     k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
     h1 ^= k1;
@@ -66,7 +68,7 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
   const tail = length & 15;
   // The tail bytes fill k1..k4 little-endian, exactly as the reference switch fall-through.
   for (let t = tail - 1; t >= 0; t--) {
-    const byte = data[i + t];
+    const byte = view.getUint8(i + t);
     const shift = (t & 3) * 8;
     if (t >= 12) k4 ^= byte << shift;
     else if (t >= 8) k3 ^= byte << shift;
@@ -111,15 +113,10 @@ function toBytes(body: string | Uint8Array): { bytes: Uint8Array; length: number
  */
 export function hashEtag(body: string | Uint8Array): string {
   const { bytes, length } = toBytes(body);
-  const words = murmur3x86128(bytes, length);
   const out = new Uint8Array(16);
-  for (let w = 0; w < 4; w++) {
-    const word = words[w];
-    out[w * 4] = word & 0xff;
-    out[w * 4 + 1] = (word >>> 8) & 0xff;
-    out[w * 4 + 2] = (word >>> 16) & 0xff;
-    out[w * 4 + 3] = word >>> 24;
-  }
+  const view = new DataView(out.buffer);
+  // Each word little-endian, as the reference implementation's output bytes.
+  for (const [w, word] of murmur3x86128(bytes, length).entries()) view.setUint32(w * 4, word, true);
   return base64url(out);
 }
 

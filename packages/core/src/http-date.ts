@@ -25,20 +25,27 @@ export function parseHttpDate(value: string, now?: number): number | undefined {
   const fast = parseImfFixdate(value);
   if (fast !== undefined) return fast;
   const text = value.trim();
+  // The patterns have exactly these groups: a missing one cannot happen, and '' would be refused.
+  const group = (match: RegExpExecArray, i: number) => match[i] ?? '';
   let match = IMF_FIXDATE.exec(text);
-  if (match) return build(match[3], match[2], match[1], match[4], match[5], match[6]);
-  match = RFC850.exec(text);
   if (match)
-    return build(
-      expandTwoDigitYear(Number(match[3]), now ?? Date.now()),
-      match[2],
-      match[1],
-      match[4],
-      match[5],
-      match[6],
-    );
+    return build(group(match, 3), group(match, 2), group(match, 1), group(match, 4), group(match, 5), group(match, 6));
+  match = RFC850.exec(text);
+  if (match) {
+    const year = expandTwoDigitYear(Number(group(match, 3)), now ?? Date.now());
+    return build(year, group(match, 2), group(match, 1), group(match, 4), group(match, 5), group(match, 6));
+  }
   match = ASCTIME.exec(text);
-  if (match) return build(match[6], match[1], match[2].trim(), match[3], match[4], match[5]);
+  if (match) {
+    return build(
+      group(match, 6),
+      group(match, 1),
+      group(match, 2).trim(),
+      group(match, 3),
+      group(match, 4),
+      group(match, 5),
+    );
+  }
   return undefined;
 }
 
@@ -100,7 +107,8 @@ function parseImfFixdate(text: string): number | undefined {
   const second = digitsAt(text, 23, 2);
   if (month === undefined || day < 1 || year < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > DAYS_IN_MONTH[month] + (month === 1 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 60) {
+  const days = (DAYS_IN_MONTH[month] ?? 0) + (month === 1 && leap ? 1 : 0);
+  if (day > days || hour > 23 || minute > 59 || second > 60) {
     return undefined;
   }
   const seconds = hour * 3600 + minute * 60 + Math.min(second, 59);

@@ -30,7 +30,9 @@ export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K, Contex
  * would fail with "ReadableStream is locked".
  */
 export async function honoBody(c: Context): Promise<ReadBody | undefined> {
-  const cache = c.req.bodyCache as Partial<Record<'arrayBuffer' | 'text' | 'json' | 'blob', Promise<unknown>>>;
+  const cache = c.req.bodyCache as unknown as Partial<
+    Record<'arrayBuffer' | 'text' | 'json' | 'blob', Promise<unknown>>
+  >;
   try {
     if (cache.arrayBuffer) return { kind: 'bytes', bytes: new Uint8Array((await cache.arrayBuffer) as ArrayBuffer) };
     if (cache.text) return { kind: 'text', text: (await cache.text) as string };

@@ -35,8 +35,8 @@ export function checkJsonValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
   // A parser never shares a node between two places: a shared (or cyclic) one is not parsed
   // JSON, and refusing it keeps this walk linear.
   const seen = new Set<object>();
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, depth] = next;
     if (node === null || typeof node === 'string' || typeof node === 'boolean') continue;
     if (typeof node === 'number') {
       if (!Number.isFinite(node)) throw problem(400, 'Bad Request', 'the body is not valid JSON');

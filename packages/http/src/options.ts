@@ -80,9 +80,9 @@ export interface ResourceOptions<T, K, C = undefined> {
 /** What an integration passes with one request. */
 export interface HandleOptions<C = undefined> {
   /** The body a framework already read; without it, the request's own stream is read. */
-  readonly body?: ReadBody;
+  readonly body?: ReadBody | undefined;
   /** The framework's context, handed to `newKey`. */
-  readonly context?: C;
+  readonly context?: C | undefined;
 }
 
 /** One keyed resource. Both methods resolve to a response for every request a client can send. */

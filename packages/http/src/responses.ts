@@ -28,10 +28,11 @@ export function representation(
 /** 412 with the current record's tag in the body and in `ETag`, so the client can re-read (§13.1.1). */
 export function preconditionFailed(detail: string, current?: StoredRecord<unknown, unknown>): Response {
   if (current === undefined) return problemResponse({ status: 412, title: 'Precondition Failed', detail });
-  const tags = validators(current);
+  const etag = formatEntityTag(current.etag);
+  const lastModified = current.lastModified === undefined ? undefined : formatHttpDate(current.lastModified);
   return problemResponse(
-    { status: 412, title: 'Precondition Failed', detail, currentEtag: tags.ETag, lastModified: tags['Last-Modified'] },
-    { ETag: tags.ETag },
+    { status: 412, title: 'Precondition Failed', detail, currentEtag: etag, ...(lastModified ? { lastModified } : {}) },
+    { ETag: etag },
   );
 }
 

@@ -48,7 +48,7 @@ export async function startMongo(): Promise<MongoServer> {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /JONGODB_URI=(\S+)/.exec(output);
-      if (match) {
+      if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
       }

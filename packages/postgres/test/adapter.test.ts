@@ -102,7 +102,7 @@ describe.runIf(serverUp)('@ifmatch/postgres on the server', () => {
       expect(created.ok && created.record.value).toEqual({ a: [1, 2] });
       const [row] = await connection.db.select().from(documents).where(eq(documents.id, 'doc-1'));
       expect(row).toMatchObject({ document: { a: [1, 2] }, version: 1 });
-      expect(created.ok && created.record.etag.opaque).toBe(row.etagHash);
+      expect(created.ok && created.record.etag.opaque).toBe(row?.etagHash);
     });
   });
 

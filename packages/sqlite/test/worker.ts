@@ -10,7 +10,7 @@ import { openDatabase } from './helpers.js';
 
 type Counter = { title: string; count: number; details: null };
 
-const [file, table, mode, key, arg] = process.argv.slice(2);
+const [file = '', table = '', mode, key = '', arg] = process.argv.slice(2);
 const db = openDatabase(file);
 const store = createSqliteStore<Counter>({ db, table });
 
@@ -45,7 +45,7 @@ async function main(): Promise<unknown> {
       key,
       { title: `pid-${process.pid}`, count: 0, details: null },
       {
-        etagIn: [parseEntityTag(arg)!],
+        etagIn: [parseEntityTag(arg ?? '') ?? { weak: false, opaque: 'not-a-tag' }],
       },
     );
     return { ok: outcome.ok, reason: outcome.ok ? undefined : outcome.reason };

@@ -10,10 +10,10 @@ import { NO_POLICY, type PolicyRefusal, type PreconditionPolicy, refuseByPolicy 
 /** Everything the decision needs to know about the target resource. */
 export interface TargetState {
   readonly exists: boolean;
-  /** Absent when the resource has no entity tag. */
-  readonly etag?: EntityTag;
-  /** Milliseconds since the epoch; absent when the resource has no modification date. */
-  readonly lastModified?: number;
+  /** Absent (or undefined) when the resource has no entity tag. */
+  readonly etag?: EntityTag | undefined;
+  /** Milliseconds since the epoch; absent (or undefined) when the resource has no modification date. */
+  readonly lastModified?: number | undefined;
 }
 
 /** The outcome of evaluating a request's preconditions. */

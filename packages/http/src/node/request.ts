@@ -56,7 +56,7 @@ export function toFetchRequest(req: IncomingMessage, options: ToFetchRequestOpti
     if (typeof url === 'string') return badRequest(url);
     const headers = new Headers();
     for (let at = 0; at + 1 < req.rawHeaders.length; at += 2) {
-      headers.append(req.rawHeaders[at]!, req.rawHeaders[at + 1]!);
+      headers.append(req.rawHeaders[at] ?? '', req.rawHeaders[at + 1] ?? '');
     }
     const init: RequestInit & { duplex?: 'half' } = { method, headers };
     if (method !== 'GET' && method !== 'HEAD' && options.stream !== false) {
@@ -81,7 +81,7 @@ function requestUrl(req: IncomingMessage, target: string): URL | string {
     return url;
   }
   if (!target.startsWith('/') && target !== '*') return 'the request target is not a path';
-  const hosts = req.rawHeaders.filter((_, at) => at % 2 === 0 && req.rawHeaders[at]!.toLowerCase() === 'host').length;
+  const hosts = req.rawHeaders.filter((name, at) => at % 2 === 0 && name.toLowerCase() === 'host').length;
   if (hosts > 1) return 'more than one Host header (RFC 9112 §3.2)';
   let host = req.headers.host;
   if (host === undefined) {
@@ -120,7 +120,7 @@ function isHost(host: string): boolean {
       (code >= 0x30 && code <= 0x39) ||
       (code >= 0x41 && code <= 0x5a) ||
       (code >= 0x61 && code <= 0x7a) ||
-      (bracketed ? code === 0x3a /* : */ || code === 0x2e : "-._~!$&'()*+,;=%".includes(name[at]!));
+      (bracketed ? code === 0x3a /* : */ || code === 0x2e : "-._~!$&'()*+,;=%".includes(name.charAt(at)));
     if (!ok) return false;
   }
   return URL.canParse(`http://${host}/`);

@@ -49,6 +49,16 @@ function conflict(detail: string): never {
   throw problem(409, 'Conflict', detail);
 }
 
+/** The last reference token of a path that is not the whole document. */
+function lastToken(path: readonly string[]): string {
+  return path[path.length - 1] ?? '';
+}
+
+/** The index of an array element already found by `valueAt` (so a valid index). */
+function existingIndex(path: readonly string[], token: string): number {
+  return arrayIndex(token) ?? conflict(`${show(path)} is not an index of the array`);
+}
+
 /** Checks a parsed JSON Patch document; throws a 400 `HttpProblem` when it is malformed. */
 export function parseJsonPatch(document: unknown): JsonPatchOperation[] {
   return steps(document).map(({ op, pathText, fromText, value }) =>
@@ -136,7 +146,7 @@ function parentOf(document: unknown, path: readonly string[], work: Budget): unk
   let node = document;
   for (let at = 0; at < path.length - 1; at++) {
     work.spend();
-    node = child(node, path[at]!);
+    node = child(node, path[at] ?? '');
     if (node === undefined) conflict(`${show(path.slice(0, at + 1))} does not exist`);
   }
   return node;
@@ -154,7 +164,7 @@ function child(node: unknown, token: string): unknown {
 /** The value at `path`; a 409 when there is none (§4.2, §4.3, §4.4, §4.6). */
 function valueAt(document: unknown, path: readonly string[], work: Budget): unknown {
   if (path.length === 0) return document;
-  const value = child(parentOf(document, path, work), path.at(-1)!);
+  const value = child(parentOf(document, path, work), lastToken(path));
   return value === undefined ? conflict(`${show(path)} does not exist`) : value;
 }
 
@@ -162,7 +172,7 @@ function valueAt(document: unknown, path: readonly string[], work: Budget): unkn
 function add(document: unknown, path: readonly string[], value: unknown, work: Budget): unknown {
   if (path.length === 0) return value;
   const parent = parentOf(document, path, work);
-  const token = path.at(-1)!;
+  const token = lastToken(path);
   if (Array.isArray(parent)) {
     const index = token === '-' ? parent.length : arrayIndex(token);
     if (index === undefined || index > parent.length) conflict(`${show(path)} is not an index of the array`);
@@ -181,18 +191,19 @@ function remove(document: unknown, path: readonly string[], work: Budget): void 
   if (path.length === 0) conflict('the whole document cannot be removed');
   valueAt(document, path, work);
   const parent = parentOf(document, path, work);
+  const token = lastToken(path);
   if (Array.isArray(parent)) {
     work.spend(parent.length);
-    parent.splice(arrayIndex(path.at(-1)!)!, 1);
-  } else removeMember(parent as JsonObject, path.at(-1)!);
+    parent.splice(existingIndex(path, token), 1);
+  } else removeMember(parent as JsonObject, token);
 }
 
 /** §4.3: like remove then add at the same place, on a target known to exist. */
 function replace(document: unknown, step: Step, work: Budget): unknown {
   const parent = parentOf(document, step.path, work);
-  const token = step.path.at(-1)!;
+  const token = lastToken(step.path);
   const value = cloneJson(step.value, work);
-  if (Array.isArray(parent)) parent[arrayIndex(token)!] = value;
+  if (Array.isArray(parent)) parent[existingIndex(step.path, token)] = value;
   else setMember(parent as JsonObject, token, value);
   return document;
 }

@@ -12,8 +12,7 @@ export function parseJsonPointer(pointer: string): string[] | undefined {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) return undefined;
   const tokens = pointer.slice(1).split('/');
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index]!;
+  for (const [index, token] of tokens.entries()) {
     if (!token.includes('~')) continue;
     let unescaped = '';
     for (let at = 0; at < token.length; at++) {
