@@ -5,6 +5,7 @@
 import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeConcurrency } from './concurrency.js';
+import { describeDriverDifferential } from './driver-differential.js';
 import { newKey } from './fixtures.js';
 import { describeForeignRecords } from './foreign-records.js';
 import { describeLifetime } from './lifetime.js';
@@ -12,6 +13,7 @@ import { describeModel } from './model.js';
 import { describeSemantics } from './semantics.js';
 import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
+import { describeValues } from './values.js';
 
 export { errorCodeOf, freeLoopbackPort, present } from './helpers.js';
 export { describeHttpConformance } from './http.js';
@@ -52,6 +54,8 @@ export function describeStoreContract(options: StoreContractOptions): void {
       expect(await subject.store.delete(newKey(), UNCONDITIONAL)).toEqual({ ok: false, reason: 'not-found' });
     });
 
+    describe('driver', () => describeDriverDifferential(options));
+
     for (const strategy of STRATEGIES) {
       if (!options.capabilities.strategies.includes(strategy)) {
         it(`refuses the ${strategy} strategy with NOT_SUPPORTED`, async () => {
@@ -63,6 +67,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
       }
       describe(`${strategy} strategy`, () => {
         describe('semantics', () => describeSemantics(options, { strategy }));
+        describe('values and keys', () => describeValues(options, { strategy }));
         describe('tags', () => describeStrategy(options, { strategy }));
         describe('lifetime', () => describeLifetime(options, { strategy }));
         describe('records the store did not write', () => describeForeignRecords(options, { strategy }));

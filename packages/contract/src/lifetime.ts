@@ -121,41 +121,6 @@ export function describeLifetime(options: StoreContractOptions, storeOptions: St
     });
   }
 
-  describe('keys and values at the boundary', () => {
-    it.each([
-      ['undefined', undefined],
-      ['null', null],
-      ['NaN', Number.NaN],
-      ['Infinity', Number.POSITIVE_INFINITY],
-    ])('refuses %s as a key with a TypeError, before anything is sent', async (_name, key) => {
-      const bad = key as unknown as string;
-      await expect(subject.store.get(bad)).rejects.toThrow(TypeError);
-      await expect(subject.store.put(bad, doc('x'), UNCONDITIONAL)).rejects.toThrow(TypeError);
-      await expect(subject.store.create(bad, doc('x'))).rejects.toThrow(TypeError);
-      await expect(subject.store.delete(bad, UNCONDITIONAL)).rejects.toThrow(TypeError);
-    });
-
-    it('drops undefined members in what it stores, in what it returns, and in the hash alike', async () => {
-      const key = newKey();
-      const withUndefined = {
-        ...doc('u'),
-        extra: undefined,
-        details: { ...doc('u').details, more: undefined },
-      } as unknown as ReturnType<typeof doc>;
-      const written = expectOk(await subject.store.put(key, withUndefined, UNCONDITIONAL)).record;
-      expect(written.value).toEqual(doc('u'));
-      expect(Object.keys(written.value)).not.toContain('extra');
-      const read = await subject.store.get(key);
-      expect(read?.value).toEqual(doc('u'));
-      expect(read?.etag).toEqual(written.etag);
-      expect((await subject.inspect(key))?.value).toEqual(doc('u'));
-      if (storeOptions.strategy === 'hash') {
-        const plain = expectOk(await subject.store.create(newKey(), doc('u'))).record;
-        expect(plain.etag).toEqual(written.etag);
-      }
-    });
-  });
-
   describe('with a secret', () => {
     const SECRET = 'contract-suite-secret-of-32-bytes!!!';
     let sealed: ContractSubject;

@@ -6,7 +6,7 @@
 export { canonicalJson, hashableJson } from './canonical-json.js';
 export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
 export { MAX_CONDITION_TAGS } from './store/compile.js';
-export { defineStore } from './store/define-store.js';
+export { defineStore, driverOf } from './store/define-store.js';
 export {
   type DriverCondition,
   type DriverOutcome,

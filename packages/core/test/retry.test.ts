@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONFLICT, IfMatchError, retryOnConflict } from '../src/index.js';
 import { backoffDelay } from '../src/retry.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('retryOnConflict', () => {
   it('retries only on CONFLICT and returns the first other result', async () => {
@@ -48,17 +52,49 @@ describe('retryOnConflict', () => {
     await expect(pending).rejects.toThrow('stop');
   });
 
+  it('waits between attempts: half of each doubling ceiling when the jitter draws 0.5', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const started = performance.now();
+    const at: number[] = [];
+    await retryOnConflict(
+      async (attempt) => {
+        at.push(performance.now() - started);
+        return attempt < 4 ? CONFLICT : 'done';
+      },
+      { baseDelayMs: 20, maxDelayMs: 50 },
+    );
+    // Ceilings 20, 40, 50 (capped): waits of 10, 20 and 25 ms.
+    const waits = at.slice(1).map((time, i) => time - (at[i] ?? 0));
+    expect(waits[0]).toBeGreaterThanOrEqual(9);
+    expect(waits[1]).toBeGreaterThanOrEqual(19);
+    expect(waits[2]).toBeGreaterThanOrEqual(24);
+    expect(at[3]).toBeLessThan(55 + 200); // and not much more: the cap holds
+  });
+
   it('validates its bounds', async () => {
     await expect(retryOnConflict(async () => 1, { attempts: 0 })).rejects.toThrow(TypeError);
   });
 });
 
 describe('backoffDelay', () => {
-  it('stays below an exponentially growing, capped ceiling', () => {
-    for (let i = 0; i < 200; i++) {
-      expect(backoffDelay(1, { baseDelayMs: 10, maxDelayMs: 1000 })).toBeLessThan(10);
-      expect(backoffDelay(4, { baseDelayMs: 10, maxDelayMs: 1000 })).toBeLessThan(80);
-      expect(backoffDelay(30, { baseDelayMs: 10, maxDelayMs: 1000 })).toBeLessThan(1000);
-    }
+  it.each([
+    [1, 10],
+    [4, 80],
+    [30, 1000],
+  ])('after attempt %i, spreads delays over [0, %i): full jitter under the capped ceiling', (attempt, ceiling) => {
+    const delays = Array.from({ length: 2000 }, () => backoffDelay(attempt, { baseDelayMs: 10, maxDelayMs: 1000 }));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...delays)).toBeLessThan(ceiling);
+    // Spread over the whole range, not stuck at 0 or at the ceiling.
+    expect(Math.max(...delays)).toBeGreaterThan(ceiling * 0.9);
+    const mean = delays.reduce((sum, d) => sum + d, 0) / delays.length;
+    expect(mean).toBeGreaterThan(ceiling * 0.4);
+    expect(mean).toBeLessThan(ceiling * 0.6);
+  });
+
+  it('is exactly the jitter times the ceiling', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.25);
+    expect(backoffDelay(3, { baseDelayMs: 10, maxDelayMs: 1000 })).toBe(10);
+    expect(backoffDelay(20, { baseDelayMs: 10, maxDelayMs: 1000 })).toBe(250);
   });
 });

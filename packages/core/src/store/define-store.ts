@@ -57,6 +57,17 @@ function clockedFor<T>(write: DriverWrite<T>, pinned: DriverRecord<unknown, unkn
   return at === undefined || at === null || at < write.now ? write : { ...write, now: at + 1 };
 }
 
+/** Where a store built by `defineStore` keeps its driver, for `driverOf`. */
+const DRIVER: unique symbol = Symbol.for('@ifmatch/core.driver') as never;
+
+/**
+ * The driver under a store built by `defineStore` (undefined for any other store). For the
+ * contract suite, which checks each driver's native conditions against the reference semantics.
+ */
+export function driverOf<T, K>(store: Store<T, K>): StoreDriver<T, K> | undefined {
+  return (store as { [DRIVER]?: StoreDriver<T, K> })[DRIVER];
+}
+
 /** Builds a `Store` on a driver. Adapters call this; users call the adapter's factory. */
 export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptions = {}): Store<T, K> {
   const strategy = createStrategy(options.strategy ?? 'version', options.secret);
@@ -151,7 +162,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     return failure(current);
   };
 
-  return {
+  const store: Store<T, K> = {
     strategy: strategy.name,
     capabilities: driver.capabilities,
     async get(key) {
@@ -191,4 +202,6 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
       return outcome.ok ? { ok: true, deleted: await toRecord(outcome.record) } : failure(outcome.current);
     },
   };
+  Object.defineProperty(store, DRIVER, { value: driver });
+  return store;
 }
