@@ -3,7 +3,7 @@
  * delete, and the exact outcome each precondition gives. Every write is checked against
  * what was really persisted.
  */
-import { type EntityTag, IfMatchError, type StoreOptions, UNCONDITIONAL, type WriteOutcome } from '@ifmatch/core';
+import { type EntityTag, type StoreOptions, UNCONDITIONAL, type WriteOutcome } from '@ifmatch/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
 import type { ContractDocument, ContractSubject, StoreContractOptions } from './subject.js';

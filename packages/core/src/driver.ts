@@ -13,14 +13,17 @@ export {
   type DriverRecord,
   type DriverWrite,
   inStateSet,
+  pinnedVersion,
   type StateSet,
   type StoreCapabilities,
   type StoreDriver,
   satisfiesCondition,
   stateKeys,
+  statementShape,
   statesByIncarnation,
   type TagField,
   type TaggedState,
   writeKind,
 } from './store/driver.js';
+export { checkMembers, type MemberRules } from './store/members.js';
 export type { Store, StoreOptions } from './store/store.js';

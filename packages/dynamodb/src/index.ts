@@ -30,6 +30,7 @@ import {
   type DriverWrite,
   defineStore,
   errorGuard,
+  pinnedVersion,
   type StoreDriver,
   writeKind,
 } from '@ifmatch/core/driver';
@@ -119,16 +120,10 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     return result.Item === undefined ? undefined : toRecord(result.Item);
   };
 
-  /** The one version a condition pins, with its incarnation: the next version is then known. */
-  const pinnedState = (c: DriverCondition) => {
-    const states = c.anyOf?.field === 'version' ? c.anyOf.states : undefined;
-    return states?.length === 1 ? (states[0] as { incarnation: string | null; value: number }) : undefined;
-  };
-
   /** Top-level layout: the whole item, with PutItem. */
   const putItem = async (key: K, write: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
     const insert = writeKind(condition) === 'insert';
-    const pinned = insert ? undefined : pinnedState(condition);
+    const pinned = insert ? undefined : pinnedVersion(condition);
     // Neither a create nor a pinned version: read, and let core decide and pin the write.
     if (!insert && pinned === undefined) return { ok: false, current: await read(key) };
     const writeId = globalThis.crypto.randomUUID();
@@ -136,7 +131,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const item = {
       ...items.valueAttributes(write.value),
       ...items.keyParts(key),
-      [system.version]: insert ? 1 : (pinned?.value ?? 0) + 1,
+      [system.version]: insert ? 1 : (pinned?.version ?? 0) + 1,
       [system.modifiedAt]: write.now,
       [system.writeId]: writeId,
       ...(incarnation === null ? {} : { [system.incarnation]: incarnation }),

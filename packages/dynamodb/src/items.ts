@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { IfMatchError } from '@ifmatch/core';
+import { checkMembers } from '@ifmatch/core/driver';
 
 type Plain = Record<string, unknown>;
 
@@ -95,19 +96,15 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
         if (stored === undefined) throw new IfMatchError('INVALID_VALUE', 'a value is required');
         return stored;
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-        throw new IfMatchError('INVALID_VALUE', "a value is an object: its members are the item's attributes");
-      }
       const own = keyParts(key);
+      checkMembers(value, {
+        noun: 'attribute the store does not keep for itself',
+        isMember: (name) => !reserved.has(name),
+        keyPart: (name) => (keyNames.has(name) ? own[name] : undefined),
+      });
       const out: Plain = {};
-      for (const [name, member] of Object.entries(value)) {
-        if (member === undefined) continue;
-        if (keyNames.has(name) && member === own[name]) continue; // an item spread back in
-        if (reserved.has(name)) {
-          throw new IfMatchError('INVALID_VALUE', `the value may not set the attribute ${JSON.stringify(name)}`);
-        }
-        out[name] = member;
-      }
+      // The key attributes come from the key: an item spread back in does not repeat them.
+      for (const [name, member] of Object.entries(value)) if (!keyNames.has(name)) out[name] = member;
       return roundTrip(out);
     },
     /** The attributes holding a prepared value. */

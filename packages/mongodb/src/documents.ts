@@ -6,6 +6,7 @@
  * stored and read back is one thing.
  */
 import { IfMatchError } from '@ifmatch/core';
+import { checkMembers } from '@ifmatch/core/driver';
 import type { Document } from 'mongodb';
 import type { FieldNames } from './filters.js';
 
@@ -55,15 +56,15 @@ export function documentCodec(fields: FieldNames) {
         throw new IfMatchError('INVALID_VALUE', 'a value is a document: an object whose members are its fields');
       }
       for (const [name, member] of Object.entries(value)) {
-        if (member === undefined) continue;
-        if (name.startsWith('$')) throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
-        if (system.has(name) && !(name === fields.key && member === key)) {
-          throw new IfMatchError(
-            'INVALID_VALUE',
-            `the value may not set the store's own field ${JSON.stringify(name)}`,
-          );
+        if (member !== undefined && name.startsWith('$')) {
+          throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
         }
       }
+      checkMembers(value, {
+        noun: 'field the store does not keep for itself',
+        isMember: (name) => !system.has(name),
+        keyPart: (name) => (name === fields.key ? key : undefined),
+      });
       const { [fields.key]: _key, ...rest } = withoutUndefined(value) as Document;
       return rest;
     },

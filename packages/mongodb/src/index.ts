@@ -18,6 +18,7 @@ import {
   type DriverWrite,
   defineStore,
   errorGuard,
+  pinnedVersion,
   type StoreDriver,
   writeKind,
 } from '@ifmatch/core/driver';
@@ -75,15 +76,6 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
   };
   const refused = async (key: K): Promise<DriverOutcome<T, K>> => ({ ok: false, current: await read(key) });
 
-  /**
-   * The one version a condition pins, with its incarnation: then the next version is known
-   * without reading, and a replaceOne can write it.
-   */
-  const pinnedState = (c: DriverCondition) => {
-    const states = c.anyOf?.field === 'version' ? c.anyOf.states : undefined;
-    return states?.length === 1 ? (states[0] as { incarnation: string | null; value: number }) : undefined;
-  };
-
   const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
     const meta = { modifiedAt: raw.now, hash: raw.hash };
     if (writeKind(condition) === 'insert') {
@@ -96,12 +88,12 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
         throw error;
       }
     }
-    const pinned = pinnedState(condition);
+    const pinned = pinnedVersion(condition);
     // Anything else: read, and let core decide and pin the write to the version read.
     if (pinned === undefined) return refused(key);
     const document = documents.toDocument(key, raw.value, {
       ...meta,
-      version: pinned.value + 1,
+      version: pinned.version + 1,
       incarnation: pinned.incarnation,
     });
     // ONE operation: the whole condition in the filter, and "modified before now" so that the

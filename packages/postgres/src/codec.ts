@@ -1,14 +1,4 @@
-/**
- * Values and rows on PostgreSQL: one JSON document in a jsonb column (document mode), or an
- * object whose members are the table's value columns (row mode).
- *
- * A put replaces the whole row: a member left out (or undefined) takes its column's default
- * (a JavaScript default at once, an SQL default such as now() in the statement), and NULL when
- * the column has none. JSON values are checked as JSON: NaN, ±Infinity, bigint and cycles are
- * INVALID_VALUE (a jsonb column would silently store null), and undefined members dropped.
- */
-import { IfMatchError } from '@ifmatch/core';
-import { canonicalJson } from '@ifmatch/core/driver';
+import { canonicalJson, checkMembers } from '@ifmatch/core/driver';
 import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { ResolvedTable } from './table.js';
@@ -86,18 +76,14 @@ export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | u
   return {
     columns,
     prepare(value, key) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new IfMatchError('INVALID_VALUE', 'in row mode a value must be an object whose members are columns');
-      }
-      for (const [name, member] of Object.entries(value)) {
-        if (member === undefined || byName.has(name)) continue;
-        const keyPart = keyNames.size === 1 ? key : (key as Row)?.[name];
-        if (keyNames.has(name) && member === keyPart) continue; // a row spread back in
-        throw new IfMatchError('INVALID_VALUE', `the table has no value column ${JSON.stringify(name)}`);
-      }
+      checkMembers(value, {
+        noun: 'column',
+        isMember: (name) => byName.has(name),
+        keyPart: (name) => (!keyNames.has(name) ? undefined : keyNames.size === 1 ? key : (key as Row)[name]),
+      });
       const out: Row = {};
       for (const c of columns) {
-        const given = (value as Row)[c.name];
+        const given = value[c.name];
         const member = given === undefined ? fill(c) : given;
         if (member === undefined) {
           if (c.sqlDefault === undefined) out[c.name] = null;

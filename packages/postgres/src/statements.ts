@@ -11,7 +11,14 @@
  */
 
 import { hashEtag } from '@ifmatch/core';
-import { type DriverCondition, type DriverWrite, type StateSet, stateKeys, writeKind } from '@ifmatch/core/driver';
+import {
+  type DriverCondition,
+  type DriverWrite,
+  type StateSet,
+  stateKeys,
+  statementShape,
+  writeKind,
+} from '@ifmatch/core/driver';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { ValueCodec } from './codec.js';
@@ -157,7 +164,7 @@ export function postgresStatements(
 
   const prepared = new Map<string, PreparedStatement>();
   const statement = (kind: keyof typeof build, c: DriverCondition = {}): PreparedStatement => {
-    const shape = `${kind}|${c.anyOf?.field}|${c.noneOf?.field}|${c.modifiedAtMost === undefined}`;
+    const shape = statementShape(kind, c);
     let found = prepared.get(shape);
     if (found === undefined) {
       const query = dialect.sqlToQuery(build[kind](c));

@@ -6,7 +6,7 @@
  * comes back a number, a bigint past 2^53 rounds) is refused with INVALID_VALUE instead.
  */
 import { IfMatchError } from '@ifmatch/core';
-import { canonicalJson } from '@ifmatch/core/driver';
+import { canonicalJson, checkMembers } from '@ifmatch/core/driver';
 import type { Affinity } from './schema.js';
 
 type Row = Record<string, unknown>;
@@ -83,16 +83,13 @@ export function columnsCodec<T>(
   return {
     columns: valueColumns,
     toCells(value, key) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new IfMatchError('INVALID_VALUE', 'in row mode a value must be an object whose members are columns');
-      }
-      for (const [name, member] of Object.entries(value)) {
-        if (member === undefined || (columns.has(name) && !system.has(name))) continue;
-        if (name === keyColumn && member === key) continue; // a row spread back in
-        throw new IfMatchError('INVALID_VALUE', `the table has no value column ${JSON.stringify(name)}`);
-      }
+      checkMembers(value, {
+        noun: 'column',
+        isMember: (name) => columns.has(name) && !system.has(name),
+        keyPart: (name) => (name === keyColumn ? key : undefined),
+      });
       // A put replaces the whole row: a member left out (or undefined) is stored as NULL.
-      return valueColumns.map((name) => toCell(name, columns.get(name) as Affinity, (value as Row)[name] ?? null));
+      return valueColumns.map((name) => toCell(name, columns.get(name) as Affinity, value[name] ?? null));
     },
     fromRow(row) {
       const value: Row = {};

@@ -4,7 +4,14 @@
  * the number of shapes is bounded by construction (a tag list is ONE JSON parameter, read
  * with `json_each`, so its length never changes the text).
  */
-import { type DriverCondition, type DriverWrite, type StateSet, stateKeys, writeKind } from '@ifmatch/core/driver';
+import {
+  type DriverCondition,
+  type DriverWrite,
+  type StateSet,
+  stateKeys,
+  statementShape,
+  writeKind,
+} from '@ifmatch/core/driver';
 import type { Database, Statement } from 'better-sqlite3';
 import type { RowCodec } from './codec.js';
 import { quote, type SystemColumns } from './schema.js';
@@ -84,7 +91,7 @@ export function sqliteStatements(
 
   const prepared = new Map<string, Statement>();
   const statement = (kind: keyof typeof sqlFor, c: DriverCondition): Statement => {
-    const shape = `${kind}|${c.anyOf?.field}|${c.noneOf?.field}|${c.modifiedAtMost === undefined}`;
+    const shape = statementShape(kind, c);
     let found = prepared.get(shape);
     if (found === undefined) {
       // Integers as bigints: a version or value past 2^53 is read exactly, never rounded.

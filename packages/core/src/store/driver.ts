@@ -149,6 +149,27 @@ export function writeKind(condition: DriverCondition): 'insert' | 'update' | 'up
 }
 
 /**
+ * The one version a condition pins, with its incarnation, or undefined when it does not pin
+ * exactly one: then the next version is known without reading (`version + 1`), which is what
+ * lets a driver that replaces whole documents write in one operation.
+ */
+export function pinnedVersion(condition: DriverCondition): { incarnation: string | null; version: number } | undefined {
+  const states = condition.anyOf?.field === 'version' ? condition.anyOf.states : undefined;
+  const [only] = states ?? [];
+  return states?.length === 1 && only !== undefined && typeof only.value === 'number'
+    ? { incarnation: only.incarnation, version: only.value }
+    : undefined;
+}
+
+/**
+ * The shape of a statement for a condition: what a driver that prepares statements keys its
+ * cache by. Tag lists are one parameter, so the shapes are few and bounded by construction.
+ */
+export function statementShape(kind: string, condition: DriverCondition): string {
+  return `${kind}|${condition.anyOf?.field}|${condition.noneOf?.field}|${condition.modifiedAtMost === undefined}`;
+}
+
+/**
  * Whether `record` is in one of `set`'s states: `undefined` when that cannot be known (a
  * record without a hash, on the hash field).
  */
