@@ -48,7 +48,7 @@ export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = proc
     const db = drizzle(pool);
     for (const statement of ORDERS_DDL) await db.execute(statement);
     return {
-      store: createPostgresStore<Order, string>({ db, table: orders }),
+      store: createPostgresStore({ db, table: orders }),
       description: `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}`,
       close: () => pool.end(),
     };
@@ -60,7 +60,7 @@ export async function openOrders(backend: Backend, env: NodeJS.ProcessEnv = proc
     const db = drizzle(client);
     for (const statement of ORDERS_DDL) await db.execute(statement);
     return {
-      store: createPostgresStore<Order, string>({ db, table: orders }),
+      store: createPostgresStore({ db, table: orders }),
       description: `PGlite ${env.PGLITE_DIR ?? '(in memory)'}`,
       close: () => client.close(),
     };

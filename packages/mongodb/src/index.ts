@@ -22,7 +22,7 @@ import {
   type StoreDriver,
   writeKind,
 } from '@ifmatch/core/driver';
-import type { Collection, Db, Document, MongoClient } from 'mongodb';
+import type { Collection, Db, Document, MongoClient, ObjectId } from 'mongodb';
 import { checkKey, documentCodec } from './documents.js';
 import { toIfMatchError } from './errors.js';
 import { conditionFilters, type FieldNames } from './filters.js';
@@ -30,26 +30,50 @@ import { conditionFilters, type FieldNames } from './filters.js';
 /** Names of the key and system fields; each is configurable (Mongoose's `__v` as the version, say). */
 export type MongoFields = Partial<FieldNames>;
 
-export interface MongoStoreOptions extends StoreOptions {
+interface MongoStoreBaseOptions extends StoreOptions {
+  readonly fields?: MongoFields | undefined;
+}
+
+/** On a collection by name: `{ db, collection: 'orders' }`. */
+export interface MongoStoreOptionsByName extends MongoStoreBaseOptions {
   /** Your connected `MongoClient` (with `database`), or a `Db`. */
   readonly db: Db | MongoClient;
   /** The database name, when `db` is a `MongoClient` (default: the client's default database). */
-  readonly database?: string;
+  readonly database?: string | undefined;
   readonly collection: string;
-  readonly fields?: MongoFields;
 }
+
+/** On your typed collection: `{ collection: db.collection<Order>('orders') }`; the types follow it. */
+export interface MongoStoreOptionsOnCollection<TSchema extends Document> extends MongoStoreBaseOptions {
+  readonly collection: Collection<TSchema>;
+}
+
+export type MongoStoreOptions = MongoStoreOptionsByName | MongoStoreOptionsOnCollection<Document>;
+
+/** The fields the store keeps for itself, under their default names. */
+export type SystemField = 'version' | 'modifiedAt' | 'incarnation' | 'etagHash';
+/** A typed collection's documents as values: without the key and the system fields. */
+export type DocumentValue<TSchema> = Omit<TSchema, '_id' | SystemField>;
+/** A typed collection's key: its `_id` type (an `ObjectId` unless the schema says otherwise). */
+export type DocumentKey<TSchema> = TSchema extends { _id: infer Id } ? Id : ObjectId;
 
 const DUPLICATE_KEY = 11000;
 /** undefined members are dropped, not stored as null: what is stored is what was hashed. */
 const WRITE_OPTIONS = { ignoreUndefined: true } as const;
 
-/** Creates a `Store` on a MongoDB collection. */
-export function createMongoStore<T extends Document = Document, K = unknown>(options: MongoStoreOptions): Store<T, K> {
-  const db =
-    'collection' in options.db && 'command' in options.db
-      ? (options.db as Db)
-      : (options.db as MongoClient).db(options.database);
-  const collection: Collection<Document> = db.collection(options.collection);
+/** Creates a `Store` on your typed collection; its value and key types come from the collection's. */
+export function createMongoStore<TSchema extends Document>(
+  options: MongoStoreOptionsOnCollection<TSchema>,
+): Store<DocumentValue<TSchema>, DocumentKey<TSchema>>;
+/** Creates a `Store` on a MongoDB collection by name. */
+export function createMongoStore<T extends Document = Document, K = unknown>(
+  options: MongoStoreOptionsByName,
+): Store<T, K>;
+export function createMongoStore<T extends Document, K>(options: MongoStoreOptions): Store<T, K> {
+  const collection: Collection<Document> =
+    typeof options.collection === 'string'
+      ? databaseOf(options as MongoStoreOptionsByName).collection(options.collection)
+      : (options.collection as Collection<Document>);
   const fields: FieldNames = {
     key: '_id',
     version: 'version',
@@ -124,4 +148,11 @@ export function createMongoStore<T extends Document = Document, K = unknown>(opt
     remove: (key, condition) => guard('write', () => remove(key, condition)),
   };
   return defineStore(driver, options);
+}
+
+/** The `Db` of options by name: the `Db` given, or the client's database. */
+function databaseOf(options: MongoStoreOptionsByName): Db {
+  return 'collection' in options.db && 'command' in options.db
+    ? (options.db as Db)
+    : (options.db as MongoClient).db(options.database);
 }

@@ -13,6 +13,7 @@ import type { AnyPgDatabase, PreparedStatement } from './session.js';
 import { rowsOf } from './session.js';
 import { postgresStatements, WRITTEN } from './statements.js';
 import { resolveTable, type SystemColumns } from './table.js';
+import type { TableFor, TableKey, TableValue } from './types.js';
 
 export {
   addSystemColumnsSql,
@@ -21,6 +22,7 @@ export {
   ifmatchColumns,
   type SystemColumns,
 } from './table.js';
+export type { SystemProperty, TableFor, TableKey, TableValue } from './types.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Your Drizzle database, or a transaction (the store's statements then run in it). */
@@ -44,10 +46,30 @@ export interface PostgresStoreOptions extends StoreOptions {
 
 type Row = Record<string, unknown>;
 
-/** Creates a `Store` on a Drizzle PostgreSQL database and one of its tables. */
-export function createPostgresStore<T = Record<string, unknown>, K = unknown>(
-  options: PostgresStoreOptions,
-): Store<T, K> {
+/**
+ * Creates a `Store` on a Drizzle PostgreSQL database and one of its tables. The value and key
+ * types come from the table (its select type without the key and system columns, its primary
+ * key), or from `documentColumn`'s type in document mode.
+ */
+export function createPostgresStore<
+  TTable extends PgTable,
+  TKey extends PgColumn | readonly PgColumn[] | undefined = undefined,
+  TDocument extends PgColumn | undefined = undefined,
+>(
+  options: PostgresStoreOptions & { readonly table: TTable; readonly key?: TKey; readonly documentColumn?: TDocument },
+): Store<TableValue<TTable, TKey, TDocument>, TableKey<TTable, TKey>>;
+/**
+ * With explicit types, checked against the table: `createPostgresStore<Order, string>(…)`
+ * refuses a table that has no column for a member of `Order`, or one of another type.
+ */
+export function createPostgresStore<T, K = unknown>(
+  options: PostgresStoreOptions & { readonly table: TableFor<T>; readonly documentColumn?: undefined },
+): Store<T, K>;
+/** Document mode with explicit types: the whole value is one JSON document. */
+export function createPostgresStore<T, K = unknown>(
+  options: PostgresStoreOptions & { readonly documentColumn: PgColumn },
+): Store<T, K>;
+export function createPostgresStore<T, K>(options: PostgresStoreOptions): Store<T, K> {
   const table = resolveTable(options.table, options.key, options.columns);
   const codec = valueCodec<T>(table, options.documentColumn);
   const statements = postgresStatements(options.db, table, codec as never);

@@ -10,7 +10,7 @@ const items = pgTable('ifmatch_contract_items', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   count: doublePrecision('count').notNull(),
-  details: jsonb('details'),
+  details: jsonb('details').$type<ContractDocument['details']>(),
   version: integer('version'),
   modifiedAt: bigint('modified_at', { mode: 'number' }),
   incarnation: text('incarnation'),
