@@ -3,6 +3,7 @@
  * with the store's strategy telling which state each tag stands for.
  */
 import type { EntityTag } from '../entity-tag.js';
+import type { Sealer } from '../strategies/sealed.js';
 import type { EtagStrategy } from '../strategies/strategy.js';
 import type { DriverCondition, StateSet, TaggedState } from './driver.js';
 import type { WriteCondition } from './write-condition.js';
@@ -32,48 +33,48 @@ function assertTags(tags: unknown, name: string): asserts tags is readonly Entit
  * `strongOnly` drops weak tags: If-Match compares strongly (RFC 9110 §8.8.3.2), and every tag
  * a store issues is strong.
  */
-async function statesOf(
-  tags: readonly EntityTag[],
-  strongOnly: boolean,
-  strategy: EtagStrategy,
-): Promise<StateSet | undefined> {
+function statesOf(tags: readonly EntityTag[], strongOnly: boolean, strategy: EtagStrategy): StateSet | undefined {
   const states: TaggedState[] = [];
   for (const tag of tags) {
     if (strongOnly && tag.weak) continue;
-    const state = await strategy.stateFor(tag.opaque);
+    const state = strategy.stateFor(tag.opaque);
     if (state === undefined) continue;
     if (!states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) states.push(state);
   }
   return states.length === 0 ? undefined : { field: strategy.field, states };
 }
 
-/**
- * What the database must check for `condition`. Throws a `TypeError` for a condition of the
- * wrong shape (a programming mistake, not a conflict).
- */
-export async function compileCondition(
-  condition: WriteCondition,
-  strategy: EtagStrategy,
-): Promise<DriverCondition | typeof NO_RECORD_MATCHES> {
+/** Throws a `TypeError` for a condition of the wrong shape (a programming mistake, not a conflict). */
+export function checkCondition(condition: WriteCondition): void {
   if (typeof condition !== 'object' || condition === null) {
     throw new TypeError('a write condition is required (UNCONDITIONAL for last-one-wins)');
   }
+  if (condition.etagIn !== undefined) assertTags(condition.etagIn, 'etagIn');
+  if (condition.etagNotIn !== undefined) assertTags(condition.etagNotIn, 'etagNotIn');
+}
+
+/**
+ * What the database must check for `condition` (already checked, its tags in clear). Runs
+ * on every conditional write: synchronous, and no allocation beyond the result.
+ */
+export function compileCondition(
+  condition: WriteCondition,
+  strategy: EtagStrategy,
+): DriverCondition | typeof NO_RECORD_MATCHES {
   const compiled: { -readonly [P in keyof DriverCondition]: DriverCondition[P] } = {};
   if (condition.exists !== undefined) {
     if (typeof condition.exists !== 'boolean') throw new TypeError('exists must be a boolean');
     compiled.exists = condition.exists;
   }
   if (condition.etagIn !== undefined) {
-    assertTags(condition.etagIn, 'etagIn');
-    const anyOf = await statesOf(condition.etagIn, true, strategy);
+    const anyOf = statesOf(condition.etagIn, true, strategy);
     // No tag this store issued: no record is in any of their states.
     if (anyOf === undefined || compiled.exists === false) return NO_RECORD_MATCHES;
     compiled.anyOf = anyOf;
   }
   if (condition.etagNotIn !== undefined) {
-    assertTags(condition.etagNotIn, 'etagNotIn');
     // Tags this store never issued match no record: "none of them" then always holds.
-    const noneOf = await statesOf(condition.etagNotIn, false, strategy);
+    const noneOf = statesOf(condition.etagNotIn, false, strategy);
     if (noneOf !== undefined) compiled.noneOf = noneOf;
   }
   if (condition.unmodifiedSince !== undefined) {
@@ -81,4 +82,17 @@ export async function compileCondition(
     compiled.modifiedAtMost = condition.unmodifiedSince;
   }
   return compiled;
+}
+
+/**
+ * The condition with its sealed tags opened (a tag the sealer did not seal matches nothing),
+ * so that compiling it needs no await.
+ */
+export async function openCondition(condition: WriteCondition, sealer: Sealer): Promise<WriteCondition> {
+  const openAll = (tags: readonly EntityTag[]) =>
+    Promise.all(tags.map(async (tag) => ({ weak: tag.weak, opaque: (await sealer.open(tag.opaque)) ?? '' })));
+  const opened: { -readonly [P in keyof WriteCondition]: WriteCondition[P] } = { ...condition };
+  if (condition.etagIn !== undefined) opened.etagIn = await openAll(condition.etagIn);
+  if (condition.etagNotIn !== undefined) opened.etagNotIn = await openAll(condition.etagNotIn);
+  return opened;
 }

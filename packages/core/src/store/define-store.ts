@@ -2,12 +2,14 @@
  * `defineStore`: a `Store` built on a `StoreDriver`. Everything with meaning lives here once
  * for every adapter: tags and strategies, compiling conditions, deciding on the record a
  * refused write returns, the update loop, and the outcomes.
+ *
+ * The common path (no secret) is synchronous but for the database call itself: every await
+ * costs a turn of the event loop, and a write through a local database takes microseconds.
  */
-import type { EntityTag } from '../entity-tag.js';
 import { IfMatchError } from '../errors.js';
 import { CONFLICT, retryOnConflict } from '../retry.js';
 import { createStrategy } from '../strategies/strategy.js';
-import { compileCondition, NO_RECORD_MATCHES } from './compile.js';
+import { checkCondition, compileCondition, NO_RECORD_MATCHES, openCondition } from './compile.js';
 import {
   type DriverCondition,
   type DriverOutcome,
@@ -29,6 +31,7 @@ import type { WriteCondition } from './write-condition.js';
 const SETTLE_RETRY = { attempts: 100, baseDelayMs: 1, maxDelayMs: 250 };
 
 type Failure<T, K> = Exclude<WriteOutcome<T, K>, { ok: true }>;
+type Compiled = DriverCondition | typeof NO_RECORD_MATCHES;
 
 /** Checks what no database can hold as a key, before any adapter sees it. */
 function checkKey(key: unknown): void {
@@ -75,16 +78,25 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     throw new IfMatchError('NOT_SUPPORTED', `this store does not support the ${strategy.name} strategy`);
   }
   const now = options.now ?? Date.now;
-  const { hashValue } = strategy;
+  const { hashValue, sealer } = strategy;
 
   /** The record with a hash, under the hash strategy: a record written without one gets its content's. */
   const withHash = async (raw: DriverRecord<T, K>): Promise<DriverRecord<T, K>> =>
     hashValue === undefined || raw.hash !== null ? raw : { ...raw, hash: await hashValue(raw.value) };
 
+  /** The record as the store reports it; its tag sealed when the strategy has a secret. */
   const toRecord = async (raw: DriverRecord<T, K>): Promise<StoredRecord<T, K>> => {
-    const etag: EntityTag = { weak: false, opaque: await strategy.tagFor(await withHash(raw)) };
+    const source = hashValue === undefined || raw.hash !== null ? raw : await withHash(raw);
+    const clear = strategy.tagFor(source);
+    const etag = { weak: false, opaque: sealer === undefined ? clear : await sealer.seal(clear) };
     const record = { key: raw.key, value: raw.value, etag, version: raw.version };
     return raw.modifiedAt === null ? record : { ...record, lastModified: raw.modifiedAt };
+  };
+
+  /** The condition compiled against the stored fields (its sealed tags opened first). */
+  const compile = async (condition: WriteCondition): Promise<Compiled> => {
+    checkCondition(condition);
+    return compileCondition(sealer === undefined ? condition : await openCondition(condition, sealer), strategy);
   };
 
   const prepare = async (key: K, value: T): Promise<DriverWrite<T>> => {
@@ -110,29 +122,35 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
   };
 
   /**
-   * Runs a conditional write (`write` given) or delete. The database decides; when it refuses
-   * but the record it returns satisfies the condition after all (a driver that reads to
-   * decide, a record written without a hash, a statement whose snapshot predates the write
-   * that beat it), the operation runs again pinned to that record, or to its absence, so the
-   * decision stays atomic in the database.
+   * After a refusal: the condition to try next, or undefined when the refusal stands. The
+   * database refused, but the record it returned satisfies the condition after all (a driver
+   * that reads to decide, a record written without a hash, a statement whose snapshot predates
+   * the write that beat it): then the write goes again pinned to that record, or to its
+   * absence, so the decision stays atomic in the database.
    */
-  const settle = async (
-    key: K,
-    condition: DriverCondition | typeof NO_RECORD_MATCHES,
-    write: DriverWrite<T> | undefined,
-  ): Promise<DriverOutcome<T, K>> => {
+  const nextAttempt = async (
+    condition: DriverCondition,
+    current: DriverRecord<T, K> | undefined,
+  ): Promise<DriverCondition | undefined> => {
+    const known = current === undefined || hashValue === undefined || current.hash !== null ? current : await withHash(current);
+    if (!satisfiesCondition(condition, known)) return undefined;
+    return current === undefined ? ABSENT : pinTo(current);
+  };
+
+  /** Runs a conditional write (`write` given) or delete, settling refusals as `nextAttempt` says. */
+  const settle = async (key: K, condition: Compiled, write: DriverWrite<T> | undefined): Promise<DriverOutcome<T, K>> => {
     if (condition === NO_RECORD_MATCHES) return { ok: false, current: await driver.read(key) };
-    let attempt = condition;
+    const run = (attempt: DriverCondition) =>
+      write === undefined ? driver.remove(key, attempt) : driver.write(key, clockedFor(write, attempt.pinned), attempt);
+    const first = await run(condition);
+    if (first.ok) return first;
+    let attempt = await nextAttempt(condition, first.current);
+    if (attempt === undefined) return first;
     return retryOnConflict(async () => {
-      const outcome =
-        write === undefined
-          ? await driver.remove(key, attempt)
-          : await driver.write(key, clockedFor(write, attempt.pinned), attempt);
+      const outcome = await run(attempt as DriverCondition);
       if (outcome.ok) return outcome;
-      const current = outcome.current;
-      if (!satisfiesCondition(condition, current && (await withHash(current)))) return outcome;
-      attempt = current === undefined ? ABSENT : pinTo(current);
-      return CONFLICT;
+      attempt = await nextAttempt(condition, outcome.current);
+      return attempt === undefined ? outcome : CONFLICT;
     }, SETTLE_RETRY);
   };
 
@@ -145,7 +163,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
 
   const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
     checked(key);
-    const compiled = await compileCondition(condition, strategy);
+    const compiled = await compile(condition);
     const write = await prepare(key, value);
     const outcome = await settle(key, compiled, write);
     if (outcome.ok) return success(outcome.record, write);
@@ -173,7 +191,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     put,
     async update(key, change, condition, retry = options.retry) {
       checked(key);
-      const compiled = await compileCondition(condition, strategy);
+      const compiled = await compile(condition);
       if (compiled === NO_RECORD_MATCHES) return failure(await driver.read(key));
       // A failed write returns the record that beat it: the next attempt starts from that
       // instead of reading again, which halves the round trips of a contended update.
@@ -194,7 +212,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     },
     async delete(key, condition) {
       checked(key);
-      const compiled = await compileCondition(condition, strategy);
+      const compiled = await compile(condition);
       // A delete needs a record: absence never satisfies it (and "delete only if absent" never holds).
       const needsRecord =
         compiled === NO_RECORD_MATCHES || compiled.exists === false ? NO_RECORD_MATCHES : { ...compiled, exists: true };

@@ -13,7 +13,6 @@
  * Deterministic on purpose: the same record state always gets the same tag, as a tag must.
  */
 import { base64url, fromBase64url } from '../base64url.js';
-import type { EtagStrategy } from './strategy.js';
 
 const IV = 12;
 const BLOCK = 24;
@@ -62,17 +61,17 @@ async function open(key: CryptoKey, opaque: string): Promise<string | undefined>
   }
 }
 
-/** `strategy` with its tags sealed under `key`. */
-export function sealed(strategy: EtagStrategy, key: Promise<CryptoKey>): EtagStrategy {
+/** Seals tags in clear on the way out of a store, and opens sealed ones on the way in. */
+export interface Sealer {
+  seal(clear: string): Promise<string>;
+  /** The tag in clear, or `undefined` for a tag this key did not seal (it then matches nothing). */
+  open(opaque: string): Promise<string | undefined>;
+}
+
+/** A sealer under `key`. */
+export function sealer(key: Promise<CryptoKey>): Sealer {
   return {
-    name: strategy.name,
-    field: strategy.field,
-    async tagFor(source) {
-      return seal(await key, await strategy.tagFor(source));
-    },
-    async stateFor(opaque) {
-      const clear = await open(await key, opaque);
-      return clear === undefined ? undefined : strategy.stateFor(clear);
-    },
+    seal: async (clear) => seal(await key, clear),
+    open: async (opaque) => open(await key, opaque),
   };
 }

@@ -9,15 +9,15 @@
  * | `timestamp` | `t` + modification time (ms, base 36) + `.` + incarnation | the incarnation and the time |
  * | `hash` | 128-bit hash of the value's canonical JSON | the content |
  *
- * With a `secret`, version and timestamp tags are sealed (encrypted and authenticated) and
- * hash tags are HMACs: a tag then reveals nothing and cannot be forged.
+ * With a `secret`, version and timestamp tags are sealed (encrypted and authenticated, see
+ * `sealed.ts`) at the store's boundary, and hash tags are HMACs: a tag then reveals nothing
+ * and cannot be forged. Everything else works on tags in clear, synchronously.
  */
-
 import { importEtagSecret } from '../hash.js';
 import type { TagField, TaggedState } from '../store/driver.js';
 import { contentHashStrategy } from './content-hash.js';
 import { counterStrategy } from './counter.js';
-import { sealed } from './sealed.js';
+import { type Sealer, sealer } from './sealed.js';
 
 export type StrategyName = 'version' | 'timestamp' | 'hash';
 
@@ -33,15 +33,17 @@ export interface EtagStrategy {
   readonly name: StrategyName;
   /** The stored field its tags stand for. */
   readonly field: TagField;
-  /** The opaque part of the record's strong entity tag. */
-  tagFor(source: TagSource): string | Promise<string>;
+  /** The opaque part of the record's strong entity tag (in clear; see `sealer`). */
+  tagFor(source: TagSource): string;
   /**
-   * The state an opaque tag stands for, or `undefined` when this strategy never issues such a
-   * tag (it then matches no record).
+   * The state an opaque tag (in clear) stands for, or `undefined` when this strategy never
+   * issues such a tag (it then matches no record).
    */
-  stateFor(opaque: string): TaggedState | undefined | Promise<TaggedState | undefined>;
-  /** The `hash` field for a value about to be written; only the hash strategy has one. */
+  stateFor(opaque: string): TaggedState | undefined;
+  /** The `hash` field for a value about to be written; only the hash strategy has one (async with a secret). */
   readonly hashValue?: (value: unknown) => string | Promise<string>;
+  /** With a secret, for the version and timestamp strategies: seals tags on the way out, opens them on the way in. */
+  readonly sealer?: Sealer;
 }
 
 /** The strategy a store runs with. A secret (≥ 32 bytes) makes every strategy's tags opaque. */
@@ -50,9 +52,10 @@ export function createStrategy(name: StrategyName, secret?: string | Uint8Array)
   const key = secret === undefined ? undefined : importEtagSecret(secret);
   switch (name) {
     case 'version':
-      return key === undefined ? counterStrategy('version') : sealed(counterStrategy('version'), key);
-    case 'timestamp':
-      return key === undefined ? counterStrategy('timestamp') : sealed(counterStrategy('timestamp'), key);
+    case 'timestamp': {
+      const strategy = counterStrategy(name);
+      return key === undefined ? strategy : { ...strategy, sealer: sealer(key) };
+    }
     case 'hash':
       return contentHashStrategy(key);
     default:
