@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
+
 type Doc = { title: string; count: number; details: { tags: string[] } };
 const db = new Database(join(mkdtempSync(join(tmpdir(), 'prof-')), 'b.db'));
-db.pragma('journal_mode = WAL'); db.pragma('synchronous = NORMAL');
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
 db.exec('CREATE TABLE items (id TEXT PRIMARY KEY, title TEXT NOT NULL, count INTEGER NOT NULL, details JSON)');
 addSystemColumns(db, 'items');
 const store = createSqliteStore<Doc, string>({ db, table: 'items' });
@@ -19,16 +21,25 @@ for (let i = 0; i < N; i++) {
   if (!o.ok) throw new Error('conflict');
   tag = o.record.etag;
 }
-console.log(((performance.now() - t0) / N * 1000).toFixed(2), 'µs per put');
+console.log((((performance.now() - t0) / N) * 1000).toFixed(2), 'µs per put');
 const hand = db.prepare(`UPDATE items SET title = @title, count = @count, details = @details, version = version + 1,
        modified_at = max(@now, modified_at + 1) WHERE id = @id AND version = @version`);
 let v = 1;
-db.prepare("INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('h', 'b', 0, '{}', 1, 0)").run();
+db.prepare(
+  "INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('h', 'b', 0, '{}', 1, 0)",
+).run();
 const t1 = performance.now();
 for (let i = 0; i < N; i++) {
-  const r = hand.run({ title: 'b', count: i, details: JSON.stringify({ tags: ['a', 'b'] }), now: Date.now(), id: 'h', version: v });
+  const r = hand.run({
+    title: 'b',
+    count: i,
+    details: JSON.stringify({ tags: ['a', 'b'] }),
+    now: Date.now(),
+    id: 'h',
+    version: v,
+  });
   if (r.changes !== 1) throw new Error('x');
   v++;
   await undefined;
 }
-console.log(((performance.now() - t1) / N * 1000).toFixed(2), 'µs per hand-written');
+console.log((((performance.now() - t1) / N) * 1000).toFixed(2), 'µs per hand-written');

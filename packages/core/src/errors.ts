@@ -69,11 +69,16 @@ export type OperationKind = 'read' | 'write';
 export function errorGuard(
   map: (error: unknown, kind: OperationKind) => IfMatchError,
 ): <R>(kind: OperationKind, operation: () => R | Promise<R>) => Promise<R> {
-  return async (kind, operation) => {
+  const mapped = (error: unknown, kind: OperationKind) => (isIfMatchError(error) ? error : map(error, kind));
+  // Not an async function: a synchronous driver (better-sqlite3) pays no extra turn of the loop.
+  return (kind, operation) => {
     try {
-      return await operation();
+      const result = operation();
+      return result instanceof Promise
+        ? result.catch((error: unknown) => Promise.reject(mapped(error, kind)))
+        : Promise.resolve(result);
     } catch (error) {
-      throw isIfMatchError(error) ? error : map(error, kind);
+      return Promise.reject(mapped(error, kind));
     }
   };
 }

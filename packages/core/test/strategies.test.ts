@@ -147,3 +147,17 @@ describe('a secret', () => {
     expect(() => createStrategy('version', 'short')).toThrow(TypeError);
   });
 });
+
+describe('incarnations', () => {
+  it('are 11 base64url characters, and do not repeat over many draws (the pool refills)', async () => {
+    const { newIncarnation, isIncarnation } = await import('../src/store/incarnation.js');
+    const seen = new Set<string>();
+    for (let i = 0; i < 10_000; i++) {
+      const id = newIncarnation();
+      expect(isIncarnation(id)).toBe(true);
+      expect(id).toHaveLength(11);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(10_000);
+  });
+});

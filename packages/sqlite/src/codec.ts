@@ -99,13 +99,16 @@ export function columnsCodec<T>(
   };
 }
 
-/** The value as it will read back: the cells decoded as SQLite hands them back (bytes as a Buffer). */
-export function prepared<T>(codec: RowCodec<T>, value: T, key: unknown): T {
+/**
+ * The value as it will read back (the cells decoded as SQLite hands them back, bytes as a
+ * Buffer), and the cells to bind for it.
+ */
+export function prepared<T>(codec: RowCodec<T>, value: T, key: unknown): { value: T; cells: unknown[] } {
   const cells = codec.toCells(value, key);
   const row: Row = {};
   codec.columns.forEach((name, i) => {
     const cell = cells[i];
     row[name] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : cell;
   });
-  return codec.fromRow(row);
+  return { value: codec.fromRow(row), cells };
 }

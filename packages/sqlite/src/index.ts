@@ -8,7 +8,7 @@
 import type { Store, StoreOptions } from '@ifmatch/core';
 import { type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
 import type { Database, Statement } from 'better-sqlite3';
-import { columnsCodec, documentCodec, fromInteger, prepared, type RowCodec } from './codec.js';
+import { columnsCodec, documentCodec, prepared, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import { DEFAULT_COLUMNS, readTableShape, type SystemColumns } from './schema.js';
@@ -74,14 +74,20 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
   // The busy handler would sleep inside the event loop: lock waits happen in `whenUnlocked`.
   db.pragma('busy_timeout = 0');
 
-  const toRecord = (row: Row): DriverRecord<T, K> => ({
-    key: fromInteger(row[system.key]) as K,
-    value: codec.fromRow(row),
+  /** A record from a row; `value` when it is known already (the one just written: no decoding). */
+  const toRecord = (row: Row, key: unknown, value: T = codec.fromRow(row)): DriverRecord<T, K> => ({
+    key: key as K,
+    value,
     version: Number(row[system.version] ?? 0),
     modifiedAt: row[system.modifiedAt] == null ? null : Number(row[system.modifiedAt]),
     incarnation: (row[system.incarnation] as string | null) ?? null,
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
   });
+  /**
+   * The cells of each value `prepareValue` returned, so that the write binds them without
+   * encoding the value again (a WeakMap: nothing is kept once the write is done).
+   */
+  const cellsOf = new WeakMap<object, unknown[]>();
 
   /**
    * On failure, runs the statement again in an IMMEDIATE transaction that then reads the
@@ -92,14 +98,19 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     const row = statement.get(params) as Row | undefined;
     return row !== undefined ? { ok: true as const, row } : { ok: false as const, row: statements.select(params.key) };
   });
-  /** One statement on the success path: no transaction of our own around it. */
-  const run = ([statement, params]: [Statement, Row]) =>
+  /**
+   * One statement on the success path: no transaction of our own around it. A write returns
+   * its system columns and the record is the value just `written`; a delete returns the row.
+   */
+  const run = ([statement, params]: [Statement, Row], key: unknown, written?: { value: T }) =>
     whenUnlocked(() => {
       const row = statement.get(params) as Row | undefined;
       const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, params);
-      return result.ok
-        ? { ok: true as const, record: toRecord(result.row) }
-        : { ok: false as const, current: result.row && toRecord(result.row) };
+      if (!result.ok) return { ok: false as const, current: result.row && toRecord(result.row, key) };
+      return {
+        ok: true as const,
+        record: toRecord(result.row, key, written === undefined ? undefined : written.value),
+      };
     }, lockTimeoutMs);
 
   const guard = errorGuard(toIfMatchError);
@@ -111,17 +122,24 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
         throw new TypeError(`a SQLite key is a string, a number or a bigint, not ${typeof key}`);
       }
     },
-    prepareValue: (value, key) => prepared(codec, value, key),
+    prepareValue(value, key) {
+      const { value: stored, cells } = prepared(codec, value, key);
+      if (typeof stored === 'object' && stored !== null) cellsOf.set(stored, cells);
+      return stored;
+    },
     read: (key) =>
       guard('read', () =>
         whenUnlocked(() => {
           const row = statements.select(key);
-          return row && toRecord(row);
+          return row && toRecord(row, key);
         }, lockTimeoutMs),
       ),
     write: (key, write, condition) =>
-      guard('write', () => run(statements.write(key, write, codec.toCells(write.value, key), condition))),
-    remove: (key, condition) => guard('write', () => run(statements.remove(key, condition))),
+      guard('write', () => {
+        const cells = cellsOf.get(write.value as object) ?? codec.toCells(write.value, key);
+        return run(statements.write(key, write, cells, condition), key, write);
+      }),
+    remove: (key, condition) => guard('write', () => run(statements.remove(key, condition), key)),
   };
   return defineStore(driver, options);
 }

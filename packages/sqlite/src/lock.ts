@@ -16,15 +16,25 @@ function isBusy(error: unknown): boolean {
  * SQLITE_BUSY) until it gets the lock, pausing 1, 2, 4… up to 25 ms between attempts, for at
  * most `timeoutMs`; then the last SQLITE_BUSY is thrown (and mapped to THROTTLED).
  */
-export async function whenUnlocked<R>(operation: () => R, timeoutMs: number): Promise<R> {
-  const deadline = performance.now() + timeoutMs;
+export function whenUnlocked<R>(operation: () => R, timeoutMs: number): R | Promise<R> {
+  // The common case, an unlocked database, stays synchronous: no turn of the event loop.
+  try {
+    return operation();
+  } catch (error) {
+    if (!isBusy(error)) throw error;
+  }
+  return waitForLock(operation, performance.now() + timeoutMs);
+}
+
+async function waitForLock<R>(operation: () => R, deadline: number): Promise<R> {
   for (let attempt = 0; ; attempt++) {
+    const left = deadline - performance.now();
+    if (left <= 0) return operation(); // one last try: its SQLITE_BUSY is the answer
+    await sleep(Math.min(2 ** attempt, 25, left));
     try {
       return operation();
     } catch (error) {
-      const left = deadline - performance.now();
-      if (!isBusy(error) || left <= 0) throw error;
-      await sleep(Math.min(2 ** attempt, 25, left));
+      if (!isBusy(error)) throw error;
     }
   }
 }

@@ -48,25 +48,43 @@ export function sqliteStatements(
   const fieldColumn = { version: system.version, modifiedAt: system.modifiedAt, hash: system.hash } as const;
 
   /**
-   * A record's state as one text, compared with the state keys core gives (`stateKeys`): a
-   * missing version or time counts as 0; a missing hash stays NULL, so it is in no state and
-   * out of none (NULL IN / NOT IN is never true).
+   * "In one of the states", as SQL with its parameters under `name`. One state (every
+   * If-Match a client sends, every pinned write) compares the columns directly; a list is one
+   * JSON parameter of state keys (`stateKeys`), compared with the record's state as one text.
+   * A missing version or time counts as 0; a missing hash stays NULL, so it is in no state and
+   * out of none (a comparison with NULL is never true, and NOT of it neither).
    */
-  const stateOf = (set: StateSet) =>
-    set.field === 'hash'
-      ? q(system.hash)
-      : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${q(fieldColumn[set.field])}, 0) AS INTEGER)`;
+  const inStates = (set: StateSet, name: string): string => {
+    const field = q(fieldColumn[set.field]);
+    if (set.states.length === 1) {
+      return set.field === 'hash'
+        ? `${field} = @${name}`
+        : `(${q(system.incarnation)} IS @${name}Incarnation AND coalesce(${field}, 0) = @${name})`;
+    }
+    const state =
+      set.field === 'hash'
+        ? field
+        : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${field}, 0) AS INTEGER)`;
+    return `${state} IN (SELECT value FROM json_each(@${name}))`;
+  };
+  const stateParams = (set: StateSet, name: string, params: Params) => {
+    const [only] = set.states;
+    if (set.states.length === 1 && only !== undefined) {
+      params[name] = only.value;
+      params[`${name}Incarnation`] = only.incarnation;
+    } else params[name] = JSON.stringify(stateKeys(set));
+  };
 
   const conditionSql = (c: DriverCondition): string => {
     const parts: string[] = [];
-    if (c.anyOf) parts.push(`${stateOf(c.anyOf)} IN (SELECT value FROM json_each(@anyOf))`);
-    if (c.noneOf) parts.push(`${stateOf(c.noneOf)} NOT IN (SELECT value FROM json_each(@noneOf))`);
+    if (c.anyOf) parts.push(inStates(c.anyOf, 'anyOf'));
+    if (c.noneOf) parts.push(`NOT ${inStates(c.noneOf, 'noneOf')}`);
     if (c.modifiedAtMost !== undefined) parts.push(`coalesce(${q(system.modifiedAt)}, 0) <= @since`);
     return parts.length === 0 ? '1' : parts.join(' AND ');
   };
   const conditionParams = (c: DriverCondition, params: Params): Params => {
-    if (c.anyOf) params.anyOf = JSON.stringify(stateKeys(c.anyOf));
-    if (c.noneOf) params.noneOf = JSON.stringify(stateKeys(c.noneOf));
+    if (c.anyOf) stateParams(c.anyOf, 'anyOf', params);
+    if (c.noneOf) stateParams(c.noneOf, 'noneOf', params);
     if (c.modifiedAtMost !== undefined) params.since = c.modifiedAtMost;
     return params;
   };
@@ -78,20 +96,22 @@ export function sqliteStatements(
     `${quote(system.version)} = coalesce(${q(system.version)}, 0) + 1`,
     `${quote(system.modifiedAt)} = max(@now, coalesce(${q(system.modifiedAt)}, 0) + 1)`,
   ];
+  // A write returns only the system columns: the value is the one just written.
+  const returning = `RETURNING ${[system.version, system.modifiedAt, system.incarnation, ...(hasHash ? [system.hash] : [])].map(quote).join(', ')}`;
   const sqlFor = {
-    insert: () => `${insert} ON CONFLICT (${key}) DO NOTHING RETURNING *`,
+    insert: () => `${insert} ON CONFLICT (${key}) DO NOTHING ${returning}`,
     update: (c: DriverCondition) =>
       `UPDATE ${t} SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
-        WHERE ${key} = @key AND ${conditionSql(c)} RETURNING *`,
+        WHERE ${key} = @key AND ${conditionSql(c)} ${returning}`,
     upsert: (c: DriverCondition) =>
       `${insert} ON CONFLICT (${key}) DO UPDATE SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
-        WHERE ${conditionSql(c)} RETURNING *`,
+        WHERE ${conditionSql(c)} ${returning}`,
     delete: (c: DriverCondition) => `DELETE FROM ${t} WHERE ${key} = @key AND ${conditionSql(c)} RETURNING *`,
   };
 
   const prepared = new Map<string, Statement>();
   const statement = (kind: keyof typeof sqlFor, c: DriverCondition): Statement => {
-    const shape = statementShape(kind, c);
+    const shape = `${statementShape(kind, c)}|${c.anyOf?.states.length === 1}|${c.noneOf?.states.length === 1}`;
     let found = prepared.get(shape);
     if (found === undefined) {
       // Integers as bigints: a version or value past 2^53 is read exactly, never rounded.

@@ -132,13 +132,18 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     condition: DriverCondition,
     current: DriverRecord<T, K> | undefined,
   ): Promise<DriverCondition | undefined> => {
-    const known = current === undefined || hashValue === undefined || current.hash !== null ? current : await withHash(current);
+    const known =
+      current === undefined || hashValue === undefined || current.hash !== null ? current : await withHash(current);
     if (!satisfiesCondition(condition, known)) return undefined;
     return current === undefined ? ABSENT : pinTo(current);
   };
 
   /** Runs a conditional write (`write` given) or delete, settling refusals as `nextAttempt` says. */
-  const settle = async (key: K, condition: Compiled, write: DriverWrite<T> | undefined): Promise<DriverOutcome<T, K>> => {
+  const settle = async (
+    key: K,
+    condition: Compiled,
+    write: DriverWrite<T> | undefined,
+  ): Promise<DriverOutcome<T, K>> => {
     if (condition === NO_RECORD_MATCHES) return { ok: false, current: await driver.read(key) };
     const run = (attempt: DriverCondition) =>
       write === undefined ? driver.remove(key, attempt) : driver.write(key, clockedFor(write, attempt.pinned), attempt);

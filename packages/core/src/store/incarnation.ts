@@ -6,9 +6,22 @@
  */
 import { base64url } from '../base64url.js';
 
+/**
+ * Random bytes drawn 64 ids at a time: one call to the platform's generator costs as much as
+ * many ids (it crosses into native code), and every write draws one.
+ */
+const POOL = new Uint8Array(8 * 64);
+let used = POOL.length;
+
 /** 64 random bits: 11 base64url characters. */
 export function newIncarnation(): string {
-  return base64url(globalThis.crypto.getRandomValues(new Uint8Array(8)));
+  if (used === POOL.length) {
+    globalThis.crypto.getRandomValues(POOL);
+    used = 0;
+  }
+  const id = base64url(POOL.subarray(used, used + 8));
+  used += 8;
+  return id;
 }
 
 /** At most 11 base64url characters (no '.' or ':', which tags and SQL state keys use as separators). */
