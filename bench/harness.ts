@@ -73,6 +73,23 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
   });
 }
 
+/** Two races' goodputs as a comparison: the subject's increments per second ÷ the baseline's. */
+export function raceRatio(name: string, subject: RaceResult, baseline: RaceResult, target: number): Comparison {
+  const value = subject.goodput / baseline.goodput;
+  const lost = subject.lostUpdates + baseline.lostUpdates;
+  return {
+    name: lost === 0 ? name : `${name} (LOST UPDATES: ${lost})`,
+    subject: subject.name,
+    baseline: baseline.name,
+    subjectOps: subject.goodput,
+    baselineOps: baseline.goodput,
+    metric: 'speedup',
+    value,
+    target: `≥ ${target}, 0 lost`,
+    pass: value >= target && lost === 0,
+  };
+}
+
 /** Records with a counter: what the races write. Any adapter's store fits. */
 type Counted = { count: number };
 
