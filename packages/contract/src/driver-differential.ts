@@ -98,6 +98,7 @@ export function describeDriverDifferential(options: StoreContractOptions): void 
       value: doc('written', 7),
       hash: hashes ? 'h9ZZZZZZZZZZZZZZZZZZZZ' : null,
       now: NOW,
+      strictClock: true,
       incarnation: 'ZZZZZZZZZZZ',
     };
     const outcome = op === 'write' ? await driver.write(key, write, c) : await driver.remove(key, c);
@@ -166,7 +167,7 @@ export function describeDriverDifferential(options: StoreContractOptions): void 
           anyOf: { field: 'version', states: [{ incarnation: record.incarnation, value: record.version }] },
           pinned: record,
         };
-        const write = { value: doc('pinned', 2), hash: null, now: NOW, incarnation: 'ZZZZZZZZZZZ' };
+        const write = { value: doc('pinned', 2), hash: null, now: NOW, strictClock: true, incarnation: 'ZZZZZZZZZZZ' };
         const outcome = op === 'write' ? await driver.write(key, write, pin) : await driver.remove(key, pin);
         expect(outcome.ok, JSON.stringify({ op, seeded })).toBe(true);
       }),

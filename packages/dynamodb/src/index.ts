@@ -57,6 +57,12 @@ export interface DynamoStoreOptions extends StoreOptions {
 
 type Item = Record<string, AttributeValue>;
 
+/** The stored modification time is before the write's (or at it, when the clock need not strictly increase). */
+function clockCondition(expression: ExpressionBuilder, write: DriverWrite<unknown>): string {
+  const operator = write.strictClock ? '<' : '<=';
+  return `(${expression.missing('#modifiedAt')} OR #modifiedAt ${operator} ${expression.value(write.now)})`;
+}
+
 /** Creates a `Store` on a DynamoDB table. */
 export function createDynamoStore<T = Record<string, unknown>, K = string>(options: DynamoStoreOptions): Store<T, K> {
   const { client, table } = options;
@@ -138,11 +144,9 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
       ...(write.hash === null ? {} : { [system.hash]: write.hash }),
     };
     const expression = new ExpressionBuilder();
-    // modifiedAt must rise: the stored one must be older than `now` (core retries pinned past it).
-    const ConditionExpression = [
-      ...expression.condition(condition),
-      `(${expression.missing('#modifiedAt')} OR #modifiedAt < ${expression.value(write.now)})`,
-    ].join(' AND ');
+    // modifiedAt must not go back (rise, under the timestamp strategy): the stored one must be
+    // before `now`; when it is not, core retries pinned past it.
+    const ConditionExpression = [...expression.condition(condition), clockCondition(expression, write)].join(' AND ');
     return conditional(async () => {
       await client.send(
         new PutItemCommand({
@@ -182,7 +186,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
       set.push(`#incarnation = if_not_exists(#incarnation, ${expression.value(write.incarnation)})`);
       parts.push('(attribute_not_exists(#pk) OR attribute_exists(#incarnation))');
     }
-    parts.push(`(${expression.missing('#modifiedAt')} OR #modifiedAt < ${expression.value(write.now)})`);
+    parts.push(clockCondition(expression, write));
     const UpdateExpression = `SET ${set.join(', ')}${write.hash === null ? ' REMOVE #hash' : ''}`;
     const ConditionExpression = parts.join(' AND ');
     return conditional(async () => {

@@ -49,9 +49,12 @@ export function conditionFilters(fields: FieldNames) {
     return clauses.length === 1 ? (clauses[0] as Filter<Document>) : { $and: clauses };
   };
 
-  /** Modified before `now`, or never: then `now` is a valid next modification time. */
-  const modifiedBefore = (now: number): Filter<Document> => ({
-    $or: [{ [fields.modifiedAt]: { $lt: now } }, { [fields.modifiedAt]: null }],
+  /**
+   * Modified before `now` (at or before it, when the clock need not strictly increase), or
+   * never: then `now` is a valid next modification time.
+   */
+  const modifiedBefore = (now: number, strict: boolean): Filter<Document> => ({
+    $or: [{ [fields.modifiedAt]: strict ? { $lt: now } : { $lte: now } }, { [fields.modifiedAt]: null }],
   });
 
   return { filterFor, modifiedBefore };

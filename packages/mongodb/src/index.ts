@@ -123,7 +123,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     // ONE operation: the whole condition in the filter, and "modified before now" so that the
     // new modification time (now) is later than the stored one.
     const result = await collection.replaceOne(
-      filterFor(key, condition, [modifiedBefore(raw.now)]),
+      filterFor(key, condition, [modifiedBefore(raw.now, raw.strictClock)]),
       document,
       WRITE_OPTIONS,
     );

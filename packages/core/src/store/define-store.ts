@@ -106,6 +106,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
       value: stored,
       hash: hashValue === undefined ? null : await hashValue(stored),
       now: now(),
+      strictClock: strategy.field === 'modifiedAt',
       incarnation: newIncarnation(),
     };
   };

@@ -84,11 +84,20 @@ export interface DriverWrite<T> {
   /**
    * The writer's clock, in ms. On insert `modifiedAt = now`; on update
    * `modifiedAt = max(now, modifiedAt + 1)` computed in the database (a missing one counts as
-   * 0), so it strictly increases even for two writes in one millisecond. A driver that cannot
-   * compute the maximum in the database requires `modifiedAt < now` in its condition instead
-   * (core then retries with a later `now` taken from the record it returns).
+   * 0), so it strictly increases even for two writes in one millisecond or a clock that steps
+   * back. A driver that cannot compute the maximum in the database writes `now` and requires
+   * the stored `modifiedAt` to be before it in its condition instead (core then retries with a
+   * later `now` taken from the record it returns); see `strictClock`.
    */
   readonly now: number;
+  /**
+   * True under the timestamp strategy, whose tags are the time: there a second write in the
+   * same millisecond must get a later `modifiedAt`. Otherwise `modifiedAt` (the record's
+   * `Last-Modified`, which HTTP carries in whole seconds) must only never go back: a driver
+   * that writes `now` may then require `modifiedAt <= now` instead of `<`, and a hot record
+   * written twice in one millisecond still takes one operation.
+   */
+  readonly strictClock: boolean;
   /**
    * The incarnation of a record this write creates. An update never changes a record's
    * incarnation (a record created before the store keeps none), so core knows a write
