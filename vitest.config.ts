@@ -23,7 +23,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'examples/snippets/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'examples/snippets/*.test.ts',
+      'scripts/test/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
