@@ -8,7 +8,12 @@ export default defineConfig({
     alias: workspaceEntries().map(([find, replacement]) => ({ find, replacement })),
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'examples/snippets/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'examples/snippets/*.test.ts',
+      'scripts/test/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

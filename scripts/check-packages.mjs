@@ -4,7 +4,9 @@
  * - every file named in `exports` exists (what users import is what we built);
  * - publint on the packed tarball;
  * - @arethetypeswrong/cli on the same tarball (ESM-only profile: we ship no CommonJS);
- * - the emitted declarations type-check on their own (skipLibCheck off).
+ * - the emitted declarations type-check on their own (skipLibCheck off);
+ * - the public API of each entry point matches its committed report in `packages/<name>/api/`
+ *   (scripts/api-report.mjs; `pnpm api` accepts a change).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +95,9 @@ try {
 } finally {
   rmSync(packDir, { recursive: true, force: true });
 }
+
+// The surface changes only on purpose: a failure prints the diff and how to accept it.
+run('API reports', process.execPath, [join(root, 'scripts', 'api-report.mjs'), '--check']);
 
 if (failures.length > 0) {
   console.log(`\npackaging checks failed: ${failures.join(', ')}`);
