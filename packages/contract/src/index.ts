@@ -19,11 +19,9 @@ export { errorCodeOf, freeLoopbackPort, present } from './helpers.js';
 export { describeHttpConformance } from './http.js';
 export {
   type ConformanceResource,
-  failingOnDemand,
   type HttpConformanceOptions,
   header,
   type Item as ConformanceItem,
-  parseItem,
   type RawResponse,
   rawRequest,
   type ServerUnderTest,

@@ -3,7 +3,7 @@
  * adapter is one factory returning `defineStore(driver, options)`; see the README's
  * "Writing an adapter".
  */
-export { canonicalJson, hashableJson } from './canonical-json.js';
+export { canonicalJson } from './canonical-json.js';
 export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
 export { MAX_CONDITION_TAGS } from './store/compile.js';
 export { defineStore, driverOf } from './store/define-store.js';
@@ -12,7 +12,6 @@ export {
   type DriverOutcome,
   type DriverRecord,
   type DriverWrite,
-  inStateSet,
   pinnedVersion,
   type StateSet,
   type StoreCapabilities,
@@ -26,4 +25,3 @@ export {
   writeKind,
 } from './store/driver.js';
 export { checkMembers, type MemberRules } from './store/members.js';
-export type { Store, StoreOptions } from './store/store.js';

@@ -38,7 +38,6 @@ const BRAND: unique symbol = Symbol.for('@ifmatch/core.IfMatchError') as never;
 /** The one error class of ifmatch. Programmer mistakes are plain `TypeError`s instead. */
 export class IfMatchError extends Error {
   readonly code: IfMatchErrorCode;
-  declare readonly [BRAND]: true;
 
   constructor(code: IfMatchErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -30,7 +30,7 @@ export {
 export type { PolicyRefusal, PreconditionPolicy } from './preconditions/policy.js';
 export { preconditionsToWriteCondition, type WriteConditionResult } from './preconditions/write-condition.js';
 export { CONFLICT, type RetryOptions, retryOnConflict } from './retry.js';
-export type { StoreCapabilities } from './store/driver.js';
+export type { DriverRecord, StoreCapabilities } from './store/driver.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type { DeleteOutcome, Store, StoredRecord, StoreOptions, WriteOutcome } from './store/store.js';
 export { UNCONDITIONAL, type WriteCondition } from './store/write-condition.js';

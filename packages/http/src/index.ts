@@ -1,13 +1,9 @@
-export { type BodyLimits, BodyUnavailableError, type ReadBody } from './body.js';
+export type { BodyLimits, ReadBody } from './body.js';
 export { conflictCounter } from './conflicts.js';
-export { ACCEPT_PATCH, type ContentFormat, contentFormat, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './content-type.js';
-export { checkJsonValue, DEFAULT_MAX_DEPTH, parseJson } from './json.js';
-export { type MediaType, parseMediaType } from './media-type.js';
+export { ACCEPT_PATCH, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './content-type.js';
 export type { ConflictEvent, ErrorEvent, HandleOptions, Resource, ResourceOptions } from './options.js';
 export { applyJsonPatch, type JsonPatchOperation, parseJsonPatch } from './patch/json-patch.js';
-export { parseJsonPointer } from './patch/json-pointer.js';
 export { applyMergePatch } from './patch/merge.js';
-export { hasPrecondition } from './preconditions.js';
 export { HttpProblem, isHttpProblem, type Problem, problem, problemResponse } from './problem.js';
 export { createResource } from './resource.js';
 export { validators } from './responses.js';

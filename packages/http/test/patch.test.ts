@@ -1,12 +1,7 @@
-import {
-  applyJsonPatch,
-  applyMergePatch,
-  isHttpProblem,
-  parseJson,
-  parseJsonPatch,
-  parseJsonPointer,
-} from '@ifmatch/http';
+import { applyJsonPatch, applyMergePatch, isHttpProblem, parseJsonPatch } from '@ifmatch/http';
 import { describe, expect, it } from 'vitest';
+import { parseJson } from '../src/json.js';
+import { parseJsonPointer } from '../src/patch/json-pointer.js';
 
 /** The status of the HttpProblem `run` throws. */
 function statusOf(run: () => unknown): number | undefined {

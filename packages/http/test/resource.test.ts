@@ -1,14 +1,8 @@
 import { createMemoryStore, formatEntityTag, IfMatchError, type Store } from '@ifmatch/core';
-import {
-  conflictCounter,
-  createResource,
-  HttpProblem,
-  isHttpProblem,
-  parseJson,
-  parseMediaType,
-  STORE_ERROR_ANSWERS,
-} from '@ifmatch/http';
+import { conflictCounter, createResource, HttpProblem, isHttpProblem, STORE_ERROR_ANSWERS } from '@ifmatch/http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseJson } from '../src/json.js';
+import { parseMediaType } from '../src/media-type.js';
 
 type Doc = Record<string, unknown>;
 

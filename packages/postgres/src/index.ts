@@ -10,6 +10,9 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { valueCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import type { AnyPgDatabase, PreparedStatement } from './session.js';
+
+export type { AnyPgDatabase } from './session.js';
+
 import { rowsOf } from './session.js';
 import { postgresStatements, WRITTEN } from './statements.js';
 import { resolveTable, type SystemColumns } from './table.js';
