@@ -1,6 +1,7 @@
 /**
- * Conditions as MongoDB filters. Every part of a `DriverCondition` has a filter form, and the
- * key is always compared with `$eq`, so a key can never act as a query operator.
+ * Conditions as MongoDB filters: flat (one clause per field or operator, which servers match
+ * fastest), every part of a `DriverCondition` in the filter, and the key always compared with
+ * `$eq`, so a key can never act as a query operator.
  */
 import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
 import type { Document, Filter } from 'mongodb';
@@ -13,6 +14,15 @@ export interface FieldNames {
   readonly hash: string;
 }
 
+type Clauses = Record<string, unknown>;
+
+/** Adds `clauses` to `into`, or returns false when a field is already there (then use `$and`). */
+function merge(into: Clauses, clauses: Clauses): boolean {
+  for (const name of Object.keys(clauses)) if (name in into) return false;
+  Object.assign(into, clauses);
+  return true;
+}
+
 export function conditionFilters(fields: FieldNames) {
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
 
@@ -20,42 +30,46 @@ export function conditionFilters(fields: FieldNames) {
    * In one of the states: per incarnation, the field among the values. `{ $eq: null }` also
    * matches a missing field, and a missing version or time counts as 0.
    */
-  const inStates = (set: StateSet): Filter<Document> => {
+  const inStates = (set: StateSet): Clauses => {
     const field = fieldName[set.field];
     const groups = [...statesByIncarnation(set)].map(([incarnation, values]) => {
       const allowed = set.field !== 'hash' && values.includes(0) ? [...values, null] : values;
+      const [only] = allowed;
       return {
         ...(set.field === 'hash' ? {} : { [fields.incarnation]: { $eq: incarnation } }),
-        [field]: { $in: allowed },
+        [field]: allowed.length === 1 ? { $eq: only } : { $in: allowed },
       };
     });
-    return groups.length === 1 ? (groups[0] as Filter<Document>) : { $or: groups };
-  };
-
-  /** The filter for `key` under `condition` (absence is the caller's concern). */
-  const filterFor = (key: unknown, condition: DriverCondition, extra: readonly Filter<Document>[] = []) => {
-    const clauses: Filter<Document>[] = [{ [fields.key]: { $eq: key } }, ...extra];
-    if (condition.anyOf) clauses.push(inStates(condition.anyOf));
-    if (condition.noneOf) {
-      clauses.push({ $nor: [inStates(condition.noneOf)] });
-      // A record without a hash is in no state and out of none: its content hash is unknown here.
-      if (condition.noneOf.field === 'hash') clauses.push({ [fields.hash]: { $ne: null } });
-    }
-    if (condition.modifiedAtMost !== undefined) {
-      clauses.push({
-        $or: [{ [fields.modifiedAt]: { $lte: condition.modifiedAtMost } }, { [fields.modifiedAt]: null }],
-      });
-    }
-    return clauses.length === 1 ? (clauses[0] as Filter<Document>) : { $and: clauses };
+    const [group] = groups;
+    return groups.length === 1 && group !== undefined ? group : { $or: groups };
   };
 
   /**
-   * Modified before `now` (at or before it, when the clock need not strictly increase), or
-   * never: then `now` is a valid next modification time.
+   * The filter for `key` under `condition` (absence is the caller's concern), and, for a
+   * write, "modified no later than `now`" (before it, when `strict`): then `now` is a valid
+   * next modification time. A missing time passes both (`$not` of a comparison does).
    */
-  const modifiedBefore = (now: number, strict: boolean): Filter<Document> => ({
-    $or: [{ [fields.modifiedAt]: strict ? { $lt: now } : { $lte: now } }, { [fields.modifiedAt]: null }],
-  });
+  const filterFor = (key: unknown, condition: DriverCondition, clock?: { now: number; strict: boolean }) => {
+    const filter: Clauses = { [fields.key]: { $eq: key } };
+    const rest: Clauses[] = [];
+    const add = (clauses: Clauses) => {
+      if (!merge(filter, clauses)) rest.push(clauses);
+    };
+    if (condition.anyOf) add(inStates(condition.anyOf));
+    if (condition.noneOf) {
+      add({ $nor: [inStates(condition.noneOf)] });
+      // A record without a hash is in no state and out of none: its content hash is unknown here.
+      if (condition.noneOf.field === 'hash') add({ [fields.hash]: { $ne: null } });
+    }
+    const late: Clauses[] = [];
+    if (condition.modifiedAtMost !== undefined) late.push({ [fields.modifiedAt]: { $gt: condition.modifiedAtMost } });
+    if (clock !== undefined)
+      late.push({ [fields.modifiedAt]: clock.strict ? { $gte: clock.now } : { $gt: clock.now } });
+    const [only] = late;
+    if (late.length === 1 && only !== undefined) add({ [fields.modifiedAt]: { $not: only[fields.modifiedAt] } });
+    else if (late.length > 1) add({ $nor: late });
+    return (rest.length === 0 ? filter : { $and: [filter, ...rest] }) as Filter<Document>;
+  };
 
-  return { filterFor, modifiedBefore };
+  return { filterFor };
 }

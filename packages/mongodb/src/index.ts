@@ -85,7 +85,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     ...options.fields,
   };
   const documents = documentCodec(fields);
-  const { filterFor, modifiedBefore } = conditionFilters(fields);
+  const { filterFor } = conditionFilters(fields);
 
   const toRecord = (document: Document): DriverRecord<T, K> => ({
     key: document[fields.key] as K,
@@ -125,7 +125,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     // ONE operation: the whole condition in the filter, and "modified before now" so that the
     // new modification time (now) is later than the stored one.
     const result = await collection.replaceOne(
-      filterFor(key, condition, [modifiedBefore(raw.now, raw.strictClock)]),
+      filterFor(key, condition, { now: raw.now, strict: raw.strictClock }),
       document,
       WRITE_OPTIONS,
     );

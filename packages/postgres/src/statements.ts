@@ -60,23 +60,40 @@ export function postgresStatements(
   };
 
   /**
-   * A record's state as one text, compared with core's state keys: a missing version or time
-   * counts as 0; a missing hash stays NULL, so it is in no state and out of none.
+   * "In one of the states", with its placeholders under `name`. One state (every If-Match a
+   * client sends, every pinned write) compares the columns directly; a list is ONE array
+   * parameter of core's state keys, compared with the record's state as one text. A missing
+   * version or time counts as 0; a missing hash stays NULL, so it is in no state and out of
+   * none (a comparison with NULL is never true, and `not` of it neither).
    */
-  const stateOf = (set: StateSet): SQL => {
-    if (set.field === 'hash') return sql`${field.hash}`;
-    return sql`concat(coalesce(${incarnation}, ''), ':', coalesce(${field[set.field]}, 0))`;
+  const inStates = (set: StateSet, name: string): SQL => {
+    if (set.states.length === 1) {
+      if (set.field === 'hash') return sql`${field.hash} = ${p(name)}`;
+      return sql`(${incarnation} is not distinct from ${p(`${name}Incarnation`)}::text and coalesce(${field[set.field]}, 0) = ${p(name)}::bigint)`;
+    }
+    const state =
+      set.field === 'hash'
+        ? sql`${field.hash}`
+        : sql`concat(coalesce(${incarnation}, ''), ':', coalesce(${field[set.field]}, 0))`;
+    return sql`${state} = any(${p(name)}::text[])`;
+  };
+  const stateValues = (set: StateSet, name: string, into: Values) => {
+    const [only] = set.states;
+    if (set.states.length === 1 && only !== undefined) {
+      into[name] = only.value;
+      into[`${name}Incarnation`] = only.incarnation;
+    } else into[name] = stateKeys(set);
   };
   const conditionSql = (c: DriverCondition): SQL | undefined => {
     const parts: SQL[] = [];
-    if (c.anyOf) parts.push(sql`${stateOf(c.anyOf)} = any(${p('anyOf')}::text[])`);
-    if (c.noneOf) parts.push(sql`not (${stateOf(c.noneOf)} = any(${p('noneOf')}::text[]))`);
+    if (c.anyOf) parts.push(inStates(c.anyOf, 'anyOf'));
+    if (c.noneOf) parts.push(sql`not ${inStates(c.noneOf, 'noneOf')}`);
     if (c.modifiedAtMost !== undefined) parts.push(sql`coalesce(${field.modifiedAt}, 0) <= ${p('since')}::bigint`);
     return parts.length === 0 ? undefined : and(...parts);
   };
   const conditionValues = (c: DriverCondition, into: Values): Values => {
-    if (c.anyOf) into.anyOf = stateKeys(c.anyOf);
-    if (c.noneOf) into.noneOf = stateKeys(c.noneOf);
+    if (c.anyOf) stateValues(c.anyOf, 'anyOf', into);
+    if (c.noneOf) stateValues(c.noneOf, 'noneOf', into);
     if (c.modifiedAtMost !== undefined) into.since = c.modifiedAtMost;
     return into;
   };
@@ -164,7 +181,7 @@ export function postgresStatements(
 
   const prepared = new Map<string, PreparedStatement>();
   const statement = (kind: keyof typeof build, c: DriverCondition = {}): PreparedStatement => {
-    const shape = statementShape(kind, c);
+    const shape = `${statementShape(kind, c)}|${c.anyOf?.states.length === 1}|${c.noneOf?.states.length === 1}`;
     let found = prepared.get(shape);
     if (found === undefined) {
       const query = dialect.sqlToQuery(build[kind](c));
