@@ -102,13 +102,19 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   };
   const refused = async (key: K): Promise<DriverOutcome<T, K>> => ({ ok: false, current: await read(key) });
 
+  /** The record just written: the value as prepared, and the system fields as sent. */
+  const written = (key: K, raw: DriverWrite<T>, meta: { version: number; incarnation: string | null }) => ({
+    ok: true as const,
+    record: { key, value: raw.value, modifiedAt: raw.now, hash: raw.hash, ...meta },
+  });
+
   const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
     const meta = { modifiedAt: raw.now, hash: raw.hash };
     if (writeKind(condition) === 'insert') {
       const document = documents.toDocument(key, raw.value, { ...meta, version: 1, incarnation: raw.incarnation });
       try {
         await collection.insertOne(document, WRITE_OPTIONS);
-        return { ok: true, record: toRecord(document) };
+        return written(key, raw, { version: 1, incarnation: raw.incarnation });
       } catch (error) {
         if ((error as { code?: unknown }).code === DUPLICATE_KEY) return refused(key); // someone created it first
         throw error;
@@ -129,7 +135,9 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
       document,
       WRITE_OPTIONS,
     );
-    return result.matchedCount === 1 ? { ok: true, record: toRecord(document) } : refused(key);
+    return result.matchedCount === 1
+      ? written(key, raw, { version: pinned.version + 1, incarnation: pinned.incarnation })
+      : refused(key);
   };
 
   /** A delete must return the deleted record: it is known only once core pins it. */
