@@ -167,6 +167,12 @@ export function matchEntityTagList(
   comparison: 'strong' | 'weak',
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): 'any' | 'match' | 'none' | 'invalid' {
+  // The common request repeats the tag it was given, alone: `"opaque"` or `W/"opaque"`. That
+  // text is valid syntax (the current tag's characters are), so it matches without a scan.
+  if (current !== undefined && value.length <= limits.maxLength && isLoneTag(value, current.opaque)) {
+    const weak = value.charCodeAt(0) === W;
+    if (comparison === 'weak' || (!weak && !current.weak)) return 'match';
+  }
   const count = scanEntityTagList(value, limits);
   if (count === SCAN_ANY) return 'any';
   if (count === SCAN_INVALID) return 'invalid';
@@ -179,6 +185,27 @@ export function matchEntityTagList(
     if (end - start === opaque.length && value.startsWith(opaque, start)) return 'match';
   }
   return 'none';
+}
+
+const W = 0x57;
+
+/** Whether `value` is exactly `"opaque"` or `W/"opaque"`, with no space or other tag around it. */
+function isLoneTag(value: string, opaque: string): boolean {
+  const start = value.charCodeAt(0) === W ? 3 : 1;
+  return (
+    value.length === opaque.length + start + 1 &&
+    value.charCodeAt(start - 1) === DQUOTE &&
+    (start === 1 || value.charCodeAt(1) === 0x2f) &&
+    value.charCodeAt(value.length - 1) === DQUOTE &&
+    value.startsWith(opaque, start) &&
+    isOpaque(opaque)
+  );
+}
+
+/** Only characters a tag may carry (a target's tag comes from the caller: check it). */
+function isOpaque(opaque: string): boolean {
+  for (let i = 0; i < opaque.length; i++) if (!isEtagChar(opaque.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Strong comparison (§8.8.3.2): both tags strong and their opaque parts equal. */

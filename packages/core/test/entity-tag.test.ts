@@ -132,3 +132,43 @@ describe('matchEntityTagList', () => {
     expect(matchEntityTagList('"v2", bad', current, 'weak')).toBe('invalid');
   });
 });
+
+describe('matchEntityTagList agrees with parsing the list, fast path or not', () => {
+  it('for random fields and tags (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { matchEntityTagList: match, parseEntityTagList: parse } = await import('../src/entity-tag.js');
+    const opaque = fc.stringMatching(/^[!#-~]{0,6}$/);
+    const piece = fc.oneof(
+      opaque.map((o) => `"${o}"`),
+      opaque.map((o) => `W/"${o}"`),
+      fc.constantFrom('*', ' ', ',', '"', 'W/', 'w/"a"', '"a" "b"', '\t'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 4 }),
+        fc.constantFrom('', ',', ', '),
+        // The current tag comes from the caller: sometimes with characters no tag may carry.
+        fc.oneof(opaque, fc.stringMatching(/^[ -~]{0,6}$/)),
+        fc.boolean(),
+        fc.constantFrom('strong' as const, 'weak' as const),
+        (parts, separator, tag, weak, comparison) => {
+          const value = parts.length === 1 && tag.length > 0 && separator === '' ? `"${tag}"` : parts.join(separator);
+          const current = { weak, opaque: tag };
+          const parsed = parse(value);
+          const expected =
+            parsed.kind === 'any'
+              ? 'any'
+              : parsed.kind === 'invalid'
+                ? 'invalid'
+                : comparison === 'strong' && current.weak
+                  ? 'none'
+                  : parsed.tags.some((t) => t.opaque === tag && (comparison === 'weak' || !t.weak))
+                    ? 'match'
+                    : 'none';
+          expect(match(value, current, comparison)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
