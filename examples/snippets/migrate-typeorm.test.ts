@@ -153,4 +153,13 @@ describe.runIf(await postgresAvailable())('migrating from TypeORM @VersionColumn
     // The tag handed out at version 2 (stock 99) matches again, over content its holder never saw.
     expect((await store.put(id, { ...first!.value, stock: 50 }, { etagIn: [tag] })).ok).toBe(true);
   });
+
+  it('an interim fix while TypeORM still writes: update() with the version in its criteria is one conditional statement', async () => {
+    const { id } = await create(100); // version 1
+    const repository = dataSource.getRepository(ProductEntity);
+    // TypeORM adds `version = version + 1` itself: UPDATE … SET stock = $1, version = version + 1 WHERE id = $2 AND version = $3
+    expect((await repository.update({ id, version: 1 }, { stock: 99 })).affected).toBe(1);
+    expect((await repository.update({ id, version: 1 }, { stock: 0 })).affected).toBe(0); // stale: nothing written
+    expect(await row(id)).toMatchObject({ stock: 99, version: 2 });
+  });
 });
