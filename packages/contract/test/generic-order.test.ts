@@ -9,12 +9,14 @@ import { createMongoStore } from '@ifmatch/mongodb';
 import { createPostgresStore, type TableFor } from '@ifmatch/postgres';
 import { createSqliteStore } from '@ifmatch/sqlite';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { Db } from 'mongodb';
 import { describe, expectTypeOf, it } from 'vitest';
 
 type Value = { title: string };
 type Key = { tenant: string; id: number };
 declare const db: PgDatabase<never, never, never>;
 declare const table: TableFor<Value>;
+declare const mongo: Db;
 // Types only: nothing is called.
 const typed = <R>(_make: () => R): R => undefined as unknown as R;
 
@@ -26,7 +28,13 @@ describe('the generic order is <Value, Key> everywhere', () => {
       () => expectTypeOf(createSqliteStore<Value, number>).returns.toEqualTypeOf<Store<Value, number>>(),
     ],
     ['createDynamoStore', () => expectTypeOf(createDynamoStore<Value, Key>).returns.toEqualTypeOf<Store<Value, Key>>()],
-    ['createMongoStore', () => expectTypeOf(createMongoStore<Value, Key>).returns.toEqualTypeOf<Store<Value, Key>>()],
+    [
+      'createMongoStore',
+      () =>
+        expectTypeOf(typed(() => createMongoStore<Value, Key>({ db: mongo, collection: 'values' }))).toEqualTypeOf<
+          Store<Value, Key>
+        >(),
+    ],
     [
       'createPostgresStore',
       () =>

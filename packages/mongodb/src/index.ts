@@ -54,8 +54,11 @@ export type MongoStoreOptions = MongoStoreOptionsByName | MongoStoreOptionsOnCol
 
 /** The fields the store keeps for itself, under their default names. */
 export type SystemField = 'version' | 'modifiedAt' | 'incarnation' | 'etagHash';
-/** A typed collection's documents as values: without the key and the system fields. */
-export type DocumentValue<TSchema> = Omit<TSchema, '_id' | SystemField>;
+/** A typed collection's documents as values: without the key and the system fields (under their names in `fields`). */
+export type DocumentValue<TSchema, TFields = object> = Omit<
+  TSchema,
+  '_id' | SystemField | (TFields extends object ? Extract<TFields[keyof TFields], string> : never)
+>;
 /** A typed collection's key: its `_id` type (an `ObjectId` unless the schema says otherwise). */
 export type DocumentKey<TSchema> = TSchema extends { _id: infer Id } ? Id : ObjectId;
 
@@ -64,9 +67,9 @@ const DUPLICATE_KEY = 11000;
 const WRITE_OPTIONS = { ignoreUndefined: true } as const;
 
 /** Creates a `Store` on your typed collection; its value and key types come from the collection's. */
-export function createMongoStore<TSchema extends Document>(
-  options: MongoStoreOptionsOnCollection<TSchema>,
-): Store<DocumentValue<TSchema>, DocumentKey<TSchema>>;
+export function createMongoStore<TSchema extends Document, const TFields extends MongoFields = object>(
+  options: MongoStoreOptionsOnCollection<TSchema> & { readonly fields?: TFields },
+): Store<DocumentValue<TSchema, TFields>, DocumentKey<TSchema>>;
 /** Creates a `Store` on a MongoDB collection by name. */
 export function createMongoStore<T extends Document = Document, K = unknown>(
   options: MongoStoreOptionsByName,

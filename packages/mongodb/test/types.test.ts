@@ -39,3 +39,12 @@ describe('createMongoStore', () => {
     typed(() => createMongoStore<Order, string>({ collection: 'orders' }));
   });
 });
+
+describe('system fields under other names', () => {
+  it('leaves them out of the inferred value (Mongoose’s __v as the version)', () => {
+    type Saved = Order & { __v: number };
+    expectTypeOf(
+      typed(() => createMongoStore({ collection: db.collection<Saved>('orders'), fields: { version: '__v' } })),
+    ).toEqualTypeOf<Store<Order, ObjectId>>();
+  });
+});

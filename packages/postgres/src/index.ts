@@ -58,9 +58,15 @@ export function createPostgresStore<
   TTable extends PgTable,
   TKey extends PgColumn | readonly PgColumn[] | undefined = undefined,
   TDocument extends PgColumn | undefined = undefined,
+  TColumns extends SystemColumns | undefined = undefined,
 >(
-  options: PostgresStoreOptions & { readonly table: TTable; readonly key?: TKey; readonly documentColumn?: TDocument },
-): Store<TableValue<TTable, TKey, TDocument>, TableKey<TTable, TKey>>;
+  options: PostgresStoreOptions & {
+    readonly table: TTable;
+    readonly key?: TKey;
+    readonly documentColumn?: TDocument;
+    readonly columns?: TColumns;
+  },
+): Store<TableValue<TTable, TKey, TDocument, TColumns>, TableKey<TTable, TKey>>;
 /**
  * With explicit types, checked against the table: `createPostgresStore<Order, string>(…)`
  * refuses a table that has no column for a member of `Order`, or one of another type.

@@ -24,6 +24,11 @@ type KeyColumnProperty<TTable extends PgTable, TKey> = {
     : never;
 }[keyof Columns<TTable>];
 
+/** The properties of system columns given under other names (`columns: { version: t.lock }`). */
+type RenamedSystemProperty<TTable extends PgTable, TColumns> = TColumns extends object
+  ? KeyColumnProperty<TTable, Exclude<TColumns[keyof TColumns], null | undefined>>
+  : never;
+
 type KeyProperty<TTable extends PgTable, TKey> = [TKey] extends [undefined]
   ? PrimaryKeyProperty<TTable>
   : KeyColumnProperty<TTable, TKey>;
@@ -43,11 +48,13 @@ export type TableKey<TTable extends PgTable, TKey = undefined> = [KeyProperty<TT
  * The value of a table in row mode: its select type without the key and the system columns;
  * in document mode, the document column's type (`jsonb().$type<Order>()`).
  */
-export type TableValue<TTable extends PgTable, TKey = undefined, TDocument = undefined> = [TDocument] extends [PgColumn]
+export type TableValue<TTable extends PgTable, TKey = undefined, TDocument = undefined, TColumns = undefined> = [
+  TDocument,
+] extends [PgColumn]
   ? TDocument extends PgColumn
     ? TDocument['_']['data']
     : never
-  : Omit<Row<TTable>, SystemProperty | KeyProperty<TTable, TKey>>;
+  : Omit<Row<TTable>, SystemProperty | RenamedSystemProperty<TTable, TColumns> | KeyProperty<TTable, TKey>>;
 
 /**
  * A table whose rows can hold a value of type `T`: every member of `T` is a column whose

@@ -84,3 +84,23 @@ describe('createPostgresStore infers its types from the table', () => {
     typed(() => createPostgresStore<{ note: string }, string>({ db, table: orders }));
   });
 });
+
+describe('system columns under other names', () => {
+  it('leaves them out of the inferred value', () => {
+    const legacy = pgTable('legacy', {
+      id: text('id').primaryKey(),
+      name: text('name').notNull(),
+      lock: integer('lock'),
+      changedAt: integer('changed_at'),
+      life: text('life'),
+    });
+    const store = typed(() =>
+      createPostgresStore({
+        db,
+        table: legacy,
+        columns: { version: legacy.lock, modifiedAt: legacy.changedAt, incarnation: legacy.life, hash: null },
+      }),
+    );
+    expectTypeOf(store).toEqualTypeOf<Store<{ name: string }, string>>();
+  });
+});
