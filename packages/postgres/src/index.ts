@@ -14,6 +14,7 @@ import { rowsOf } from './session.js';
 import { postgresStatements, WRITTEN } from './statements.js';
 import { resolveTable, type SystemColumns } from './table.js';
 
+export { backfillPostgres, type PostgresBackfillOptions } from './backfill.js';
 export {
   addSystemColumnsSql,
   createDocumentTableSql,
