@@ -16,7 +16,7 @@ const store = createSqliteStore<Order, string>({
   db,
   table: String(table),
   strategy: 'hash',
-  secret,
+  secret: String(secret),
   lockTimeoutMs: 30_000,
 });
 const keyOf = (i: number) => `order-${String(i).padStart(4, '0')}`;
