@@ -170,8 +170,9 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
         value: () => document,
       }),
       apply: (changes) =>
-        guard('write', () =>
-          Promise.all(
+        guard('write', async () => {
+          // Every write settles before the batch is reported, so none is still in flight after.
+          const settled = await Promise.allSettled(
             changes.map(async ({ record, fields: set }) => {
               const $set: Document = {
                 ...(set.version === undefined ? {} : { [fields.version]: set.version }),
@@ -180,8 +181,11 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
               const result = await collection.updateOne(pinned(record), { $set });
               return result.matchedCount === 1;
             }),
-          ),
-        ),
+          );
+          const failed = settled.find((outcome) => outcome.status === 'rejected');
+          if (failed !== undefined) throw failed.reason;
+          return settled.map((outcome) => outcome.status === 'fulfilled' && outcome.value);
+        }),
     },
     options,
   );
