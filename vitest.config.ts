@@ -20,6 +20,7 @@ export default defineConfig({
       '@ifmatch/fastify': source('fastify'),
       '@ifmatch/hono': source('hono'),
       '@ifmatch/client': source('client'),
+      '@ifmatch/cli': source('cli'),
     },
   },
   test: {

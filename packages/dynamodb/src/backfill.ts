@@ -47,7 +47,7 @@ function keyToJson(key: Item): BackfillJson {
   for (const [name, value] of Object.entries(key)) {
     if (value.S !== undefined) out[name] = { S: value.S };
     else if (value.N !== undefined) out[name] = { N: value.N };
-    else if (value.B !== undefined) out[name] = { B: Buffer.from(value.B).toString('base64') };
+    else if (value.B !== undefined) out[name] = { B: btoa(String.fromCharCode(...value.B)) };
     else throw new TypeError(`key attribute ${name} is not a string, a number or bytes`);
   }
   return out;
@@ -61,7 +61,7 @@ function keyFromJson(json: BackfillJson): Item {
   for (const [name, value] of Object.entries(json as Record<string, { S?: string; N?: string; B?: string }>)) {
     if (typeof value.S === 'string') out[name] = { S: value.S };
     else if (typeof value.N === 'string') out[name] = { N: value.N };
-    else if (typeof value.B === 'string') out[name] = { B: Buffer.from(value.B, 'base64') };
+    else if (typeof value.B === 'string') out[name] = { B: Uint8Array.from(atob(value.B), (c) => c.charCodeAt(0)) };
     else throw new TypeError('this checkpoint holds no DynamoDB key');
   }
   return out;
