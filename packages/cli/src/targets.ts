@@ -5,7 +5,7 @@
  */
 import type { BackfillHashOptions, BackfillOptions, BackfillReport } from '@ifmatch/core';
 import { type BackfillCommand, UsageError } from './args.js';
-import { loadDriver } from './drivers.js';
+import { loadPackages } from './drivers.js';
 
 export type RunOptions = BackfillOptions & BackfillHashOptions;
 
@@ -22,8 +22,9 @@ function defined<T extends Record<string, unknown>>(object: T): { [K in keyof T]
 }
 
 async function sqlite(command: BackfillCommand): Promise<Target> {
-  const { default: Database } = await loadDriver('better-sqlite3', 'sqlite', () => import('better-sqlite3'));
-  const { backfillSqlite } = await import('@ifmatch/sqlite');
+  const [{ default: Database }, { backfillSqlite }] = await loadPackages('sqlite', () =>
+    Promise.all([import('better-sqlite3'), import('@ifmatch/sqlite')]),
+  );
   const db = new Database(String(command.file), { fileMustExist: true });
   const columns = defined({
     key: command.key,
@@ -55,11 +56,17 @@ async function postgres(command: BackfillCommand, env: Env): Promise<Target> {
         'call backfillPostgres with your own table from your code instead.',
     );
   }
-  const { default: pg } = await loadDriver('pg', 'postgres', () => import('pg'));
-  const { drizzle } = await loadDriver('drizzle-orm', 'postgres', () => import('drizzle-orm/node-postgres'));
-  const core = await import('drizzle-orm/pg-core');
-  const { getTableColumns } = await import('drizzle-orm');
-  const { backfillPostgres } = await import('@ifmatch/postgres');
+  const [{ default: pg }, { drizzle }, core, { getTableColumns }, { backfillPostgres }] = await loadPackages(
+    'postgres',
+    () =>
+      Promise.all([
+        import('pg'),
+        import('drizzle-orm/node-postgres'),
+        import('drizzle-orm/pg-core'),
+        import('drizzle-orm'),
+        import('@ifmatch/postgres'),
+      ]),
+  );
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     const name = String(command.table);
@@ -137,8 +144,9 @@ async function mongodb(command: BackfillCommand, env: Env): Promise<Target> {
         'the store computes the hash of a document without one. Run it without --strategy hash.',
     );
   }
-  const { MongoClient } = await loadDriver('mongodb', 'mongodb', () => import('mongodb'));
-  const { backfillMongo } = await import('@ifmatch/mongodb');
+  const [{ MongoClient }, { backfillMongo }] = await loadPackages('mongodb', () =>
+    Promise.all([import('mongodb'), import('@ifmatch/mongodb')]),
+  );
   const client = new MongoClient(url);
   await client.connect();
   const fields = defined({
@@ -161,8 +169,9 @@ async function mongodb(command: BackfillCommand, env: Env): Promise<Target> {
 }
 
 async function dynamodb(command: BackfillCommand): Promise<Target> {
-  const sdk = await loadDriver('@aws-sdk/client-dynamodb', 'dynamodb', () => import('@aws-sdk/client-dynamodb'));
-  const { backfillDynamo } = await loadDriver('@aws-sdk/util-dynamodb', 'dynamodb', () => import('@ifmatch/dynamodb'));
+  const [sdk, { backfillDynamo }] = await loadPackages('dynamodb', () =>
+    Promise.all([import('@aws-sdk/client-dynamodb'), import('@ifmatch/dynamodb')]),
+  );
   // Credentials and, without --region, the region come from the SDK's usual chain (environment, profile, role).
   const client = new sdk.DynamoDBClient(defined({ region: command.region, endpoint: command.endpoint }));
   const table = {

@@ -155,14 +155,17 @@ describe('ifmatch backfill without a terminal', () => {
     }
   }, 60_000);
 
-  it('names the driver to install when it is missing', async () => {
+  it('names what to install when the driver or the adapter is missing', async () => {
     const file = legacyFile('missing.db', 1);
-    const run = await runCli(['backfill', 'sqlite', '--file', file, '--table', 'orders'], { hide: 'better-sqlite3' });
-    expect(run.code).toBe(1);
-    expect(run.output).toContain(
-      'ifmatch backfill sqlite needs better-sqlite3, which is not installed: npm install better-sqlite3 ' +
-        '(or: npx -p @ifmatch/cli -p better-sqlite3 ifmatch backfill sqlite …)',
-    );
+    for (const hidden of ['better-sqlite3', '@ifmatch/sqlite']) {
+      const run = await runCli(['backfill', 'sqlite', '--file', file, '--table', 'orders'], { hide: hidden });
+      expect(run.code).toBe(1);
+      expect(run.output).toContain(
+        `ifmatch backfill sqlite needs @ifmatch/sqlite, better-sqlite3; ${hidden} is not installed: ` +
+          'npm install @ifmatch/sqlite better-sqlite3 ' +
+          '(or: npx -p @ifmatch/sqlite -p better-sqlite3 -p @ifmatch/cli ifmatch backfill sqlite …)',
+      );
+    }
     expect(rows(file)[0]?.version).toBeNull();
-  });
+  }, 30_000);
 });
