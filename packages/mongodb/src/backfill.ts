@@ -38,7 +38,7 @@ export interface MongoBackfillOptions extends BackfillOptions {
   readonly fields?: MongoFields;
 }
 
-/** BSON types in MongoDB's sort order (arrays cannot be an `_id`). */
+/** BSON types in MongoDB's sort order (an `_id` is never an array, a regex or undefined). */
 const TYPES = [
   'minKey',
   'null',
@@ -51,7 +51,6 @@ const TYPES = [
   'bool',
   'date',
   'timestamp',
-  'regex',
   'maxKey',
 ] as const;
 
