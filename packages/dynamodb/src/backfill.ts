@@ -30,6 +30,7 @@ import { usedNames } from './expressions.js';
 import type { DynamoAttributes } from './index.js';
 import { type DynamoTable, itemCodec, type SystemAttributes } from './items.js';
 
+/** `backfillDynamo`'s options: the store's own (client, table, attribute names, strategy, secret), segments, and the run's. */
 export interface DynamoBackfillOptions extends BackfillOptions, BackfillHashOptions {
   readonly client: DynamoDBClient;
   /** The table and attribute names, as given to `createDynamoStore`. */

@@ -29,6 +29,7 @@ import { toIfMatchError } from './errors.js';
 import type { FieldNames } from './filters.js';
 import type { MongoFields } from './index.js';
 
+/** `backfillMongo`'s options: the store's own (database, collection, field names), and the run's. No hashes here. */
 export interface MongoBackfillOptions extends BackfillOptions {
   /** Your connected `MongoClient` (with `database`), or a `Db`, as given to `createMongoStore`. */
   readonly db: Db | MongoClient;

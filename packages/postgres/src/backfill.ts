@@ -26,6 +26,7 @@ import { toIfMatchError } from './errors.js';
 import { type AnyPgDatabase, rowsOf } from './session.js';
 import { resolveTable, type SystemColumns } from './table.js';
 
+/** `backfillPostgres`'s options: the store's own (table, key, columns, document column, strategy, secret), and the run's. */
 export interface PostgresBackfillOptions extends BackfillOptions, BackfillHashOptions {
   /** Your Drizzle database (node-postgres, postgres.js, PGlite), as given to `createPostgresStore`. */
   readonly db: AnyPgDatabase;

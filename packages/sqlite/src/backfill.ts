@@ -23,6 +23,7 @@ import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import { DEFAULT_COLUMNS, quote, readTableShape, type SystemColumns } from './schema.js';
 
+/** `backfillSqlite`'s options: the store's own (table, names, document column, strategy, secret), and the run's. */
 export interface SqliteBackfillOptions extends BackfillOptions, BackfillHashOptions {
   /** An open better-sqlite3 database (its busy timeout is set to 0: lock waits are asynchronous). */
   readonly db: Database;

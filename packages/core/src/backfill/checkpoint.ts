@@ -31,8 +31,10 @@ export interface BackfillCounts {
   readonly errors: number;
 }
 
+/** The format a checkpoint names, so that one from another version of the loop is refused, not misread. */
 export const CHECKPOINT_FORMAT = 'ifmatch-backfill/1';
 
+/** Where a backfill stands: JSON to save after each batch and pass back as `checkpoint` to resume. */
 export interface BackfillCheckpoint {
   readonly format: typeof CHECKPOINT_FORMAT;
   /** What was backfilled (`sqlite:orders`, say): a checkpoint resumes only the same target. */
@@ -44,8 +46,10 @@ export interface BackfillCheckpoint {
   readonly totals: BackfillCounts;
 }
 
+/** Nothing counted yet. */
 export const ZERO_COUNTS: BackfillCounts = Object.freeze({ scanned: 0, updated: 0, skipped: 0, errors: 0 });
 
+/** Two runs' counts together. */
 export function addCounts(a: BackfillCounts, b: BackfillCounts): BackfillCounts {
   return {
     scanned: a.scanned + b.scanned,

@@ -71,11 +71,13 @@ export interface BackfillBatch {
   readonly failed: readonly BackfillFailure[];
 }
 
+/** A record left alone because its value could not be read (to hash it), with why. */
 export interface BackfillFailure {
   readonly key: unknown;
   readonly message: string;
 }
 
+/** What `onProgress` receives after every batch. */
 export interface BackfillProgress {
   readonly target: string;
   readonly dryRun: boolean;
@@ -120,6 +122,7 @@ export interface BackfillHashOptions {
   readonly secret?: string | Uint8Array;
 }
 
+/** What a run did, and where it stands. */
 export interface BackfillReport {
   readonly target: string;
   readonly dryRun: boolean;
