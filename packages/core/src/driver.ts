@@ -3,7 +3,14 @@
  * adapter is one factory returning `defineStore(driver, options)`; see the README's
  * "Writing an adapter".
  */
-export { canonicalJson } from './canonical-json.js';
+export { type BackfillFields, type BackfillState, planBackfill } from './backfill/plan.js';
+export {
+  type BackfillChange,
+  type BackfillPage,
+  type BackfillSource,
+  runBackfill,
+} from './backfill/run.js';
+export { canonicalJson, hashableJson } from './canonical-json.js';
 export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
 export { MAX_CONDITION_TAGS } from './store/compile.js';
 export { defineStore, driverOf } from './store/define-store.js';

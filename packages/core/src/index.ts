@@ -3,6 +3,23 @@
  * decision table, write conditions, the `Store` interface and the in-memory store, errors and
  * retry. Adapter authors import `@ifmatch/core/driver` as well.
  */
+
+export {
+  type BackfillCheckpoint,
+  type BackfillCounts,
+  type BackfillJson,
+  type BackfillLane,
+  parseCheckpoint,
+} from './backfill/checkpoint.js';
+export {
+  type BackfillBatch,
+  BackfillError,
+  type BackfillFailure,
+  type BackfillHashOptions,
+  type BackfillOptions,
+  type BackfillProgress,
+  type BackfillReport,
+} from './backfill/run.js';
 export {
   DEFAULT_PARSE_LIMITS,
   type EntityTag,

@@ -38,6 +38,7 @@ import { toIfMatchError } from './errors.js';
 import { ExpressionBuilder, usedNames } from './expressions.js';
 import { type DynamoTable, itemCodec, type SystemAttributes } from './items.js';
 
+export { backfillDynamo, type DynamoBackfillOptions } from './backfill.js';
 export type { DynamoKeyPart, DynamoTable, SystemAttributes } from './items.js';
 
 /** Attribute names of what the store keeps beside the key; each is configurable. */

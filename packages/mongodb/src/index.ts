@@ -27,6 +27,7 @@ import { checkKey, documentCodec } from './documents.js';
 import { toIfMatchError } from './errors.js';
 import { conditionFilters, type FieldNames } from './filters.js';
 
+export { backfillMongo, type MongoBackfillOptions } from './backfill.js';
 export type { FieldNames } from './filters.js';
 
 /** Names of the key and system fields; each is configurable (Mongoose's `__v` as the version, say). */

@@ -18,6 +18,7 @@ import { postgresStatements, WRITTEN } from './statements.js';
 import { resolveTable, type SystemColumns } from './table.js';
 import type { TableFor, TableKey, TableValue } from './types.js';
 
+export { backfillPostgres, type PostgresBackfillOptions } from './backfill.js';
 export {
   addSystemColumnsSql,
   createDocumentTableSql,

@@ -14,6 +14,7 @@ import { whenUnlocked } from './lock.js';
 import { DEFAULT_COLUMNS, readTableShape, type SystemColumns } from './schema.js';
 import { sqliteStatements } from './statements.js';
 
+export { backfillSqlite, type SqliteBackfillOptions } from './backfill.js';
 export {
   addSystemColumns,
   createDefaultTable,

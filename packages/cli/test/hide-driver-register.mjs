@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./hide-driver.mjs', import.meta.url);
