@@ -85,6 +85,12 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
     return { [table.partitionKey]: parts[table.partitionKey], [table.sortKey]: parts[table.sortKey] };
   };
 
+  const memberRules = {
+    noun: 'attribute the store does not keep for itself',
+    isMember: (name: string) => !reserved.has(name),
+    keyPart: (name: string, own: unknown) => (keyNames.has(name) ? (own as Plain)[name] : undefined),
+  };
+
   return {
     keyParts,
     /** The key as DynamoDB's `Key`. */
@@ -96,12 +102,7 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
         if (stored === undefined) throw new IfMatchError('INVALID_VALUE', 'a value is required');
         return stored;
       }
-      const own = keyParts(key);
-      checkMembers(value, {
-        noun: 'attribute the store does not keep for itself',
-        isMember: (name) => !reserved.has(name),
-        keyPart: (name) => (keyNames.has(name) ? own[name] : undefined),
-      });
+      checkMembers(value, memberRules, keyParts(key));
       const out: Plain = {};
       // The key attributes come from the key: an item spread back in does not repeat them.
       for (const [name, member] of Object.entries(value)) if (!keyNames.has(name)) out[name] = member;

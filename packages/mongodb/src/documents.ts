@@ -49,6 +49,11 @@ export function checkKey(key: unknown): void {
 
 export function documentCodec(fields: FieldNames) {
   const system = new Set([fields.key, fields.version, fields.modifiedAt, fields.incarnation, fields.hash]);
+  const memberRules = {
+    noun: 'field the store does not keep for itself',
+    isMember: (name: string) => !system.has(name),
+    keyPart: (name: string, key: unknown) => (name === fields.key ? key : undefined),
+  };
   return {
     /** The value as it will be stored and read back; INVALID_VALUE when it cannot be. */
     prepare(value: unknown, key: unknown): Document {
@@ -60,11 +65,7 @@ export function documentCodec(fields: FieldNames) {
           throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
         }
       }
-      checkMembers(value, {
-        noun: 'field the store does not keep for itself',
-        isMember: (name) => !system.has(name),
-        keyPart: (name) => (name === fields.key ? key : undefined),
-      });
+      checkMembers(value, memberRules, key);
       const { [fields.key]: _key, ...rest } = withoutUndefined(value) as Document;
       return rest;
     },

@@ -73,14 +73,16 @@ export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | u
     }
     return column.default === undefined || is(column.default, SQL) ? undefined : column.default;
   };
+  const memberRules = {
+    noun: 'column',
+    isMember: (name: string) => byName.has(name),
+    keyPart: (name: string, key: unknown) =>
+      !keyNames.has(name) ? undefined : keyNames.size === 1 ? key : (key as Row)[name],
+  };
   return {
     columns,
     prepare(value, key) {
-      checkMembers(value, {
-        noun: 'column',
-        isMember: (name) => byName.has(name),
-        keyPart: (name) => (!keyNames.has(name) ? undefined : keyNames.size === 1 ? key : (key as Row)[name]),
-      });
+      checkMembers(value, memberRules, key);
       const out: Row = {};
       for (const c of columns) {
         const given = value[c.name];

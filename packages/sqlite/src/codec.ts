@@ -80,20 +80,30 @@ export function columnsCodec<T>(
   keyColumn: string,
 ): RowCodec<T> {
   const valueColumns = [...columns.keys()].filter((name) => !system.has(name));
+  const affinities = valueColumns.map((name) => columns.get(name) ?? 'blob');
+  const rules = {
+    noun: 'column',
+    isMember: (name: string) => columns.has(name) && !system.has(name),
+    keyPart: (name: string, key: unknown) => (name === keyColumn ? key : undefined),
+  };
   return {
     columns: valueColumns,
     toCells(value, key) {
-      checkMembers(value, {
-        noun: 'column',
-        isMember: (name) => columns.has(name) && !system.has(name),
-        keyPart: (name) => (name === keyColumn ? key : undefined),
-      });
+      checkMembers(value, rules, key);
       // A put replaces the whole row: a member left out (or undefined) is stored as NULL.
-      return valueColumns.map((name) => toCell(name, columns.get(name) as Affinity, value[name] ?? null));
+      const cells: unknown[] = new Array(valueColumns.length);
+      for (let i = 0; i < valueColumns.length; i++) {
+        const name = valueColumns[i] ?? '';
+        cells[i] = toCell(name, affinities[i] ?? 'blob', value[name] ?? null);
+      }
+      return cells;
     },
     fromRow(row) {
       const value: Row = {};
-      for (const name of valueColumns) value[name] = fromCell(columns.get(name) as Affinity, row[name]);
+      for (let i = 0; i < valueColumns.length; i++) {
+        const name = valueColumns[i] ?? '';
+        value[name] = fromCell(affinities[i] ?? 'blob', row[name]);
+      }
       return value as T;
     },
   };
@@ -106,9 +116,9 @@ export function columnsCodec<T>(
 export function prepared<T>(codec: RowCodec<T>, value: T, key: unknown): { value: T; cells: unknown[] } {
   const cells = codec.toCells(value, key);
   const row: Row = {};
-  codec.columns.forEach((name, i) => {
+  for (let i = 0; i < codec.columns.length; i++) {
     const cell = cells[i];
-    row[name] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : cell;
-  });
+    row[codec.columns[i] ?? ''] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : cell;
+  }
   return { value: codec.fromRow(row), cells };
 }

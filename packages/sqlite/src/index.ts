@@ -85,10 +85,11 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
   });
   /**
-   * The cells of each value `prepareValue` returned, so that the write binds them without
-   * encoding the value again (a WeakMap: nothing is kept once the write is done).
+   * The cells of the value `prepareValue` returned last: core writes a value right after
+   * preparing it, so the write binds them without encoding the value again (any other value
+   * is encoded afresh).
    */
-  const cellsOf = new WeakMap<object, unknown[]>();
+  let lastPrepared: { value: T; cells: unknown[] } | undefined;
 
   /**
    * On failure, runs the statement again in an IMMEDIATE transaction that then reads the
@@ -124,9 +125,8 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       }
     },
     prepareValue(value, key) {
-      const { value: stored, cells } = prepared(codec, value, key);
-      if (typeof stored === 'object' && stored !== null) cellsOf.set(stored, cells);
-      return stored;
+      lastPrepared = prepared(codec, value, key);
+      return lastPrepared.value;
     },
     read: (key) =>
       guard('read', () =>
@@ -137,7 +137,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       ),
     write: (key, write, condition) =>
       guard('write', () => {
-        const cells = cellsOf.get(write.value as object) ?? codec.toCells(write.value, key);
+        const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.toCells(write.value, key);
         return run(statements.write(key, write, cells, condition), key, write);
       }),
     remove: (key, condition) => guard('write', () => run(statements.remove(key, condition), key)),

@@ -110,25 +110,29 @@ export function sqliteStatements(
   };
 
   const prepared = new Map<string, Statement>();
+  /** The last statement used, by its shape: a store usually runs one shape after another. */
+  let last: { shape: string; statement: Statement } | undefined;
   const statement = (kind: keyof typeof sqlFor, c: DriverCondition): Statement => {
     const shape = `${statementShape(kind, c)}|${c.anyOf?.states.length === 1}|${c.noneOf?.states.length === 1}`;
+    if (last?.shape === shape) return last.statement;
     let found = prepared.get(shape);
     if (found === undefined) {
-      // Integers as bigints: a version or value past 2^53 is read exactly, never rounded.
-      found = db.prepare(sqlFor[kind](c)).safeIntegers(true);
+      // A delete returns the whole row: integers as bigints, so a value past 2^53 is read
+      // exactly. A write returns only system columns, which numbers hold.
+      found = db.prepare(sqlFor[kind](c)).safeIntegers(kind === 'delete');
       prepared.set(shape, found);
     }
+    last = { shape, statement: found };
     return found;
   };
+  const cellNames = codec.columns.map((_, i) => `c${i}`);
 
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = @key`).safeIntegers(true);
   return {
     select: (id) => select.get({ key: id }) as Record<string, unknown> | undefined,
     write(id, write, cells, condition) {
       const params: Params = { key: id, now: write.now, incarnation: write.incarnation, hash: write.hash };
-      cells.forEach((cell, i) => {
-        params[`c${i}`] = cell;
-      });
+      for (let i = 0; i < cells.length; i++) params[cellNames[i] ?? ''] = cells[i];
       return [statement(writeKind(condition), condition), conditionParams(condition, params)];
     },
     remove: (id, condition) => [statement('delete', condition), conditionParams(condition, { key: id })],

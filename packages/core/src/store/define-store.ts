@@ -84,37 +84,51 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
   const withHash = async (raw: DriverRecord<T, K>): Promise<DriverRecord<T, K>> =>
     hashValue === undefined || raw.hash !== null ? raw : { ...raw, hash: await hashValue(raw.value) };
 
+  // The helpers below answer synchronously on the common path (no secret, nothing to hash),
+  // and a promise otherwise: every await costs a turn of the event loop, and a write through a
+  // local database takes microseconds. Callers await only what is a promise.
+
   /** The record as the store reports it; its tag sealed when the strategy has a secret. */
-  const toRecord = async (raw: DriverRecord<T, K>): Promise<StoredRecord<T, K>> => {
-    const source = hashValue === undefined || raw.hash !== null ? raw : await withHash(raw);
-    const clear = strategy.tagFor(source);
-    const etag = { weak: false, opaque: sealer === undefined ? clear : await sealer.seal(clear) };
-    const record = { key: raw.key, value: raw.value, etag, version: raw.version };
-    return raw.modifiedAt === null ? record : { ...record, lastModified: raw.modifiedAt };
+  const recordOf = (raw: DriverRecord<T, K>): StoredRecord<T, K> | Promise<StoredRecord<T, K>> => {
+    if (sealer !== undefined || (hashValue !== undefined && raw.hash === null)) return sealedRecordOf(raw);
+    return recordWithTag(raw, strategy.tagFor(raw));
+  };
+  const recordWithTag = (raw: DriverRecord<T, K>, opaque: string): StoredRecord<T, K> => {
+    const etag = { weak: false, opaque };
+    return raw.modifiedAt === null
+      ? { key: raw.key, value: raw.value, etag, version: raw.version }
+      : { key: raw.key, value: raw.value, etag, version: raw.version, lastModified: raw.modifiedAt };
+  };
+  const sealedRecordOf = async (raw: DriverRecord<T, K>): Promise<StoredRecord<T, K>> => {
+    const clear = strategy.tagFor(await withHash(raw));
+    return recordWithTag(raw, sealer === undefined ? clear : await sealer.seal(clear));
   };
 
   /** The condition compiled against the stored fields (its sealed tags opened first). */
-  const compile = async (condition: WriteCondition): Promise<Compiled> => {
+  const compile = (condition: WriteCondition): Compiled | Promise<Compiled> => {
     checkCondition(condition);
-    return compileCondition(sealer === undefined ? condition : await openCondition(condition, sealer), strategy);
+    if (sealer === undefined) return compileCondition(condition, strategy);
+    return openCondition(condition, sealer).then((opened) => compileCondition(opened, strategy));
   };
 
-  const prepare = async (key: K, value: T): Promise<DriverWrite<T>> => {
+  const prepare = (key: K, value: T): DriverWrite<T> | Promise<DriverWrite<T>> => {
     if (value === undefined) throw new TypeError('a value is required');
     const stored = driver.prepareValue(value, key);
-    return {
+    const hash = hashValue === undefined ? null : hashValue(stored);
+    const write = (digest: string | null): DriverWrite<T> => ({
       value: stored,
-      hash: hashValue === undefined ? null : await hashValue(stored),
+      hash: digest,
       now: now(),
       strictClock: strategy.field === 'modifiedAt',
       incarnation: newIncarnation(),
-    };
+    });
+    return hash instanceof Promise ? hash.then(write) : write(hash);
   };
 
   const failure = async (current: DriverRecord<T, K> | undefined): Promise<Failure<T, K>> =>
     current === undefined
       ? { ok: false, reason: 'not-found' }
-      : { ok: false, reason: 'precondition-failed', current: await toRecord(current) };
+      : { ok: false, reason: 'precondition-failed', current: await recordOf(current) };
 
   const checked = (key: K): K => {
     checkKey(key);
@@ -139,39 +153,63 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     return current === undefined ? ABSENT : pinTo(current);
   };
 
-  /** Runs a conditional write (`write` given) or delete, settling refusals as `nextAttempt` says. */
-  const settle = async (
-    key: K,
-    condition: Compiled,
-    write: DriverWrite<T> | undefined,
+  /** One attempt of a write (`write` given) or delete under a condition. */
+  type Attempt = (condition: DriverCondition) => Promise<DriverOutcome<T, K>>;
+  const attemptOf =
+    (key: K, write: DriverWrite<T> | undefined): Attempt =>
+    (condition) =>
+      write === undefined
+        ? driver.remove(key, condition)
+        : driver.write(key, clockedFor(write, condition.pinned), condition);
+
+  /** A first refusal, settled: attempts pinned to the record returned, as `nextAttempt` says. */
+  const settleRefusal = async (
+    condition: DriverCondition,
+    refused: Extract<DriverOutcome<T, K>, { ok: false }>,
+    attempt: Attempt,
   ): Promise<DriverOutcome<T, K>> => {
-    if (condition === NO_RECORD_MATCHES) return { ok: false, current: await driver.read(key) };
-    const run = (attempt: DriverCondition) =>
-      write === undefined ? driver.remove(key, attempt) : driver.write(key, clockedFor(write, attempt.pinned), attempt);
-    const first = await run(condition);
-    if (first.ok) return first;
-    let attempt = await nextAttempt(condition, first.current);
-    if (attempt === undefined) return first;
+    let next = await nextAttempt(condition, refused.current);
+    if (next === undefined) return refused;
     return retryOnConflict(async () => {
-      const outcome = await run(attempt as DriverCondition);
+      const outcome = await attempt(next as DriverCondition);
       if (outcome.ok) return outcome;
-      attempt = await nextAttempt(condition, outcome.current);
-      return attempt === undefined ? outcome : CONFLICT;
+      next = await nextAttempt(condition, outcome.current);
+      return next === undefined ? outcome : CONFLICT;
     }, SETTLE_RETRY);
   };
 
-  const success = async (raw: DriverRecord<T, K>, write: DriverWrite<T>): Promise<WriteOutcome<T, K>> => ({
-    ok: true,
-    record: await toRecord(raw),
+  /** Runs a conditional write or delete and settles a refusal (reading when no record can match). */
+  const settle = async (key: K, condition: Compiled, write: DriverWrite<T> | undefined) => {
+    if (condition === NO_RECORD_MATCHES) return { ok: false as const, current: await driver.read(key) };
+    const attempt = attemptOf(key, write);
+    const first = await attempt(condition);
+    return first.ok ? first : settleRefusal(condition, first, attempt);
+  };
+
+  /** The outcome of a successful write: `created` when the record carries this write's incarnation. */
+  const success = (
+    raw: DriverRecord<T, K>,
+    write: DriverWrite<T>,
+  ): WriteOutcome<T, K> | Promise<WriteOutcome<T, K>> => {
     // An update never changes a record's incarnation: only a record created now has ours.
-    created: raw.incarnation === write.incarnation,
-  });
+    const created = raw.incarnation === write.incarnation;
+    const record = recordOf(raw);
+    return record instanceof Promise
+      ? record.then((known) => ({ ok: true, record: known, created }))
+      : { ok: true, record, created };
+  };
 
   const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
     checked(key);
-    const compiled = await compile(condition);
-    const write = await prepare(key, value);
-    const outcome = await settle(key, compiled, write);
+    const compiling = compile(condition);
+    const compiled = compiling instanceof Promise ? await compiling : compiling;
+    const preparing = prepare(key, value);
+    const write = preparing instanceof Promise ? await preparing : preparing;
+    // The common case inline: one conditional write, answered at once.
+    const first =
+      compiled === NO_RECORD_MATCHES ? await settle(key, compiled, write) : await driver.write(key, write, compiled);
+    const outcome =
+      first.ok || compiled === NO_RECORD_MATCHES ? first : await settleRefusal(compiled, first, attemptOf(key, write));
     if (outcome.ok) return success(outcome.record, write);
     const current = outcome.current;
     // RFC 9110 lets a server answer 2xx for a write that appears already applied only under
@@ -180,7 +218,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     if (mayBeApplied && current !== undefined && write.hash !== null) {
       const known = await withHash(current);
       if (known.hash === write.hash) {
-        return { ok: true, record: await toRecord(known), created: false, alreadyApplied: true };
+        return { ok: true, record: await recordOf(known), created: false, alreadyApplied: true };
       }
     }
     return failure(current);
@@ -191,7 +229,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     capabilities: driver.capabilities,
     async get(key) {
       const raw = await driver.read(checked(key));
-      return raw === undefined ? undefined : toRecord(raw);
+      return raw === undefined ? undefined : recordOf(raw);
     },
     create: (key, value) => put(key, value, { exists: false }),
     put,
@@ -208,7 +246,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
         if (current === undefined) return failure(current);
         const known = await withHash(current);
         if (!satisfiesCondition(compiled, known)) return failure(current);
-        const write = await prepare(key, await change(current.value, await toRecord(known)));
+        const write = await prepare(key, await change(current.value, await recordOf(known)));
         // Pinned to the record read: any write in between (or a delete and create) makes it fail.
         const outcome = await driver.write(key, clockedFor(write, current), pinTo(current));
         if (outcome.ok) return success(outcome.record, write);
@@ -223,7 +261,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
       const needsRecord =
         compiled === NO_RECORD_MATCHES || compiled.exists === false ? NO_RECORD_MATCHES : { ...compiled, exists: true };
       const outcome = await settle(key, needsRecord, undefined);
-      return outcome.ok ? { ok: true, deleted: await toRecord(outcome.record) } : failure(outcome.current);
+      return outcome.ok ? { ok: true, deleted: await recordOf(outcome.record) } : failure(outcome.current);
     },
   };
   Object.defineProperty(store, DRIVER, { value: driver });

@@ -10,23 +10,29 @@ export interface MemberRules {
   /** Whether a member may be stored under `name`. */
   isMember(name: string): boolean;
   /**
-   * The key's own value for a member named like a key column, or `undefined` for any other
+   * The part of `key` for a member named like a key column, or `undefined` for any other
    * name: a row read back and spread into the value carries its key, which is no change.
    */
-  keyPart(name: string): unknown;
+  keyPart(name: string, key: unknown): unknown;
 }
 
 /**
  * Checks that `value` is an object whose defined members are all members (or the key itself),
  * else `INVALID_VALUE` before anything is sent. Undefined members are ignored: they are dropped.
  */
-export function checkMembers(value: unknown, rules: MemberRules): asserts value is Record<string, unknown> {
+export function checkMembers(
+  value: unknown,
+  rules: MemberRules,
+  key: unknown,
+): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
     throw new IfMatchError('INVALID_VALUE', `a value is an object whose members are ${rules.noun}s`);
   }
-  for (const [name, member] of Object.entries(value)) {
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    const member = (value as Record<string, unknown>)[name];
     if (member === undefined || rules.isMember(name)) continue;
-    const keyPart = rules.keyPart(name);
+    const keyPart = rules.keyPart(name, key);
     if (keyPart !== undefined && member === keyPart) continue;
     throw new IfMatchError('INVALID_VALUE', `the value has a member no ${rules.noun} holds: ${JSON.stringify(name)}`);
   }
