@@ -18,6 +18,12 @@ const C4 = 0xa1e38b93;
 const encoder = new TextEncoder();
 /** Reused for string input so hashing a large body does not allocate per call. */
 let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+
+/** A view of the bytes; the scratch buffer's is made once (hashing a short body is dominated by such costs). */
+function viewOf(data: Uint8Array): DataView {
+  return data === scratch ? scratchView : new DataView(data.buffer, data.byteOffset, data.byteLength);
+}
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
@@ -39,7 +45,7 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
   let h4 = 0;
   const blockEnd = length - (length % 16);
   // Little-endian 32-bit reads, as the reference implementation does on x86.
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const view = viewOf(data);
   let i = 0;
   for (; i < blockEnd; i += 16) {
     let k1 = view.getInt32(i, true);
@@ -102,7 +108,10 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
 function toBytes(body: string | Uint8Array): { bytes: Uint8Array; length: number } {
   if (typeof body !== 'string') return { bytes: body, length: body.length };
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  if (scratch.length < body.length * 3) scratch = new Uint8Array(body.length * 3);
+  if (scratch.length < body.length * 3) {
+    scratch = new Uint8Array(body.length * 3);
+    scratchView = new DataView(scratch.buffer);
+  }
   const { written } = encoder.encodeInto(body, scratch);
   return { bytes: scratch, length: written };
 }

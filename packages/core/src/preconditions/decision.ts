@@ -24,7 +24,29 @@ export type Decision =
   | { readonly outcome: 'precondition-failed'; readonly status: 412; readonly header: PreconditionHeader }
   | PolicyRefusal;
 
+// Decisions are answered as shared frozen objects: this runs on every GET, and allocates nothing.
 const PROCEED: Decision = Object.freeze({ outcome: 'proceed' });
+const FAILED_IF_MATCH: Decision = Object.freeze({ outcome: 'precondition-failed', status: 412, header: 'If-Match' });
+const FAILED_IF_UNMODIFIED_SINCE: Decision = Object.freeze({
+  outcome: 'precondition-failed',
+  status: 412,
+  header: 'If-Unmodified-Since',
+});
+const FAILED_IF_NONE_MATCH: Decision = Object.freeze({
+  outcome: 'precondition-failed',
+  status: 412,
+  header: 'If-None-Match',
+});
+const NOT_MODIFIED_IF_NONE_MATCH: Decision = Object.freeze({
+  outcome: 'not-modified',
+  status: 304,
+  header: 'If-None-Match',
+});
+const NOT_MODIFIED_IF_MODIFIED_SINCE: Decision = Object.freeze({
+  outcome: 'not-modified',
+  status: 304,
+  header: 'If-Modified-Since',
+});
 
 /** HTTP dates carry whole seconds: compare the modification time at that precision. */
 function toSeconds(time: number): number {
@@ -55,22 +77,18 @@ export function evaluatePreconditions(
   const limits = policy.limits ?? DEFAULT_PARSE_LIMITS;
   const ifMatch = field(headers, fetchHeaders, 'if-match');
   const ifNoneMatch = field(headers, fetchHeaders, 'if-none-match');
-  const refused = refuseByPolicy(method, ifMatch, ifNoneMatch, policy);
+  const refused = policy === NO_POLICY ? undefined : refuseByPolicy(method, ifMatch, ifNoneMatch, policy);
   if (refused) return refused;
   const safe = method === 'GET' || method === 'HEAD';
 
   if (ifMatch !== undefined) {
     // §13.1.1: `*` matches any current representation; a list matches by strong comparison.
     const match = target.exists ? matchEntityTagList(ifMatch, target.etag, 'strong', limits) : 'none';
-    if (match !== 'any' && match !== 'match') {
-      return { outcome: 'precondition-failed', status: 412, header: 'If-Match' };
-    }
+    if (match !== 'any' && match !== 'match') return FAILED_IF_MATCH;
   } else if (target.exists && target.lastModified !== undefined) {
     const value = field(headers, fetchHeaders, 'if-unmodified-since');
     const since = value === undefined ? undefined : parseHttpDate(value);
-    if (since !== undefined && toSeconds(target.lastModified) > toSeconds(since)) {
-      return { outcome: 'precondition-failed', status: 412, header: 'If-Unmodified-Since' };
-    }
+    if (since !== undefined && toSeconds(target.lastModified) > toSeconds(since)) return FAILED_IF_UNMODIFIED_SINCE;
   }
 
   if (ifNoneMatch !== undefined) {
@@ -78,17 +96,12 @@ export function evaluatePreconditions(
     // malformed field is ignored on GET/HEAD and fails a write (see PreconditionPolicy).
     const match = matchEntityTagList(ifNoneMatch, target.etag, 'weak', limits);
     const passes = match === 'invalid' ? safe : !target.exists || match === 'none';
-    if (!passes) {
-      return safe
-        ? { outcome: 'not-modified', status: 304, header: 'If-None-Match' }
-        : { outcome: 'precondition-failed', status: 412, header: 'If-None-Match' };
-    }
+    if (!passes) return safe ? NOT_MODIFIED_IF_NONE_MATCH : FAILED_IF_NONE_MATCH;
   } else if (safe && target.exists && target.lastModified !== undefined) {
     const value = field(headers, fetchHeaders, 'if-modified-since');
     const since = value === undefined ? undefined : parseHttpDate(value);
-    if (since !== undefined && toSeconds(target.lastModified) <= toSeconds(since)) {
-      return { outcome: 'not-modified', status: 304, header: 'If-Modified-Since' };
-    }
+    if (since !== undefined && toSeconds(target.lastModified) <= toSeconds(since))
+      return NOT_MODIFIED_IF_MODIFIED_SINCE;
   }
   return PROCEED;
 }
