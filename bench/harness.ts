@@ -38,7 +38,7 @@ export interface Pair {
 
 /** Runs both tasks of each pair in one Bench, interleaved in rounds so drift hits both alike. */
 export async function compare(pairs: readonly Pair[], time = 400): Promise<Comparison[]> {
-  const rounds = 3;
+  const rounds = 5;
   const ops = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const pair of pairs) {

@@ -105,6 +105,9 @@ export function murmur3x86128(data: Uint8Array, length: number = data.length): [
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
+/** The 16 bytes of a digest, reused: `base64url` copies them into the tag's text. */
+const digest = new Uint8Array(16);
+
 function toBytes(body: string | Uint8Array): { bytes: Uint8Array; length: number } {
   if (typeof body !== 'string') return { bytes: body, length: body.length };
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
@@ -122,11 +125,13 @@ function toBytes(body: string | Uint8Array): { bytes: Uint8Array; length: number
  */
 export function hashEtag(body: string | Uint8Array): string {
   const { bytes, length } = toBytes(body);
-  const out = new Uint8Array(16);
-  const view = new DataView(out.buffer);
+  const words = murmur3x86128(bytes, length);
   // Each word little-endian, as the reference implementation's output bytes.
-  for (const [w, word] of murmur3x86128(bytes, length).entries()) view.setUint32(w * 4, word, true);
-  return base64url(out);
+  for (let w = 0; w < 4; w++) {
+    const word = words[w] as number;
+    for (let b = 0; b < 4; b++) digest[w * 4 + b] = (word >>> (8 * b)) & 0xff;
+  }
+  return base64url(digest);
 }
 
 /**

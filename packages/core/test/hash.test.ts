@@ -1,5 +1,6 @@
 import murmur from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
+import { base64url, fromBase64url } from '../src/base64url.js';
 import { canonicalJson } from '../src/driver.js';
 import { murmur3x86128 } from '../src/hash.js';
 import { hashEtag, IfMatchError, importEtagSecret, keyedHashEtag } from '../src/index.js';
@@ -82,5 +83,17 @@ describe('canonicalJson', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalJson(cyclic)).toThrow(/cycle/);
+  });
+});
+
+describe('base64url', () => {
+  it('agrees with Node for every length around its chunk size, and round-trips', () => {
+    // The text is built in chunks of 4096 characters (3072 bytes): cross both boundaries.
+    for (const length of [0, 1, 2, 3, 16, 3071, 3072, 3073, 6144, 6145, 100_000]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 131 + 7) & 0xff);
+      const text = base64url(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64url'));
+      expect(fromBase64url(text)).toEqual(bytes);
+    }
   });
 });
