@@ -17,6 +17,25 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * JSON text for storing a value: `JSON.stringify` (the value's own key order), with the same
+ * refusals as `canonicalJson`. Those checks walk the value only when the text says they may
+ * be needed: `JSON.stringify` throws on a bigint or a cycle, and writes a non-finite number
+ * as `null`, so text without "null" in it holds none.
+ */
+export function jsonText(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A bigint or a cycle: canonicalJson names it in an INVALID_VALUE.
+    return canonicalJson(value);
+  }
+  if (text === undefined) throw new IfMatchError('INVALID_VALUE', 'the value is not representable as JSON');
+  if (text.includes('null')) canonicalJson(value);
+  return text;
+}
+
+/**
  * The text the hash strategy hashes: canonical JSON extended to every value a database
  * hands back, so a record read from a table the store did not write can always be hashed:
  * a bigint is its digits and `n`, a non-finite number `NaN` / `Infinity` / `-Infinity`, bytes

@@ -1,7 +1,7 @@
 import murmur from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
 import { base64url, fromBase64url } from '../src/base64url.js';
-import { canonicalJson } from '../src/driver.js';
+import { canonicalJson, jsonText } from '../src/driver.js';
 import { murmur3x86128 } from '../src/hash.js';
 import { hashEtag, IfMatchError, importEtagSecret, keyedHashEtag } from '../src/index.js';
 
@@ -83,6 +83,30 @@ describe('canonicalJson', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalJson(cyclic)).toThrow(/cycle/);
+  });
+});
+
+describe('jsonText', () => {
+  it("keeps the value's key order and reads back as JSON.stringify writes it", () => {
+    const value = { b: 1, a: { d: [1, null, undefined], c: 'null and void' }, e: new Date(0) };
+    expect(jsonText(value)).toBe(JSON.stringify(value));
+  });
+
+  it.each([
+    ['a bigint', { n: [1n] }],
+    ['NaN', { a: { n: Number.NaN } }],
+    ['Infinity in an array', [1, Number.POSITIVE_INFINITY]],
+    ['-Infinity from toJSON', { toJSON: () => ({ n: Number.NEGATIVE_INFINITY }) }],
+    ['undefined', undefined],
+    ['a function', () => 1],
+  ])('refuses %s with INVALID_VALUE, as canonicalJson does', (_name, value) => {
+    expect(() => jsonText(value)).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
+  });
+
+  it('refuses a cycle with INVALID_VALUE', () => {
+    const cyclic: Record<string, unknown> = { list: [] };
+    (cyclic.list as unknown[]).push(cyclic);
+    expect(() => jsonText(cyclic)).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
   });
 });
 

@@ -1,4 +1,4 @@
-import { canonicalJson, checkMembers } from '@ifmatch/core/driver';
+import { checkMembers, jsonText } from '@ifmatch/core/driver';
 import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { ResolvedTable } from './table.js';
@@ -33,7 +33,7 @@ function isJsonColumn(column: PgColumn): boolean {
 
 /** JSON as it comes back: checked (INVALID_VALUE), undefined members dropped. */
 function asJson(value: unknown): unknown {
-  return JSON.parse(canonicalJson(value));
+  return JSON.parse(jsonText(value));
 }
 
 export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | undefined): ValueCodec<T> {

@@ -6,7 +6,7 @@
  * comes back a number, a bigint past 2^53 rounds) is refused with INVALID_VALUE instead.
  */
 import { IfMatchError } from '@ifmatch/core';
-import { canonicalJson, checkMembers } from '@ifmatch/core/driver';
+import { checkMembers, jsonText } from '@ifmatch/core/driver';
 import type { Affinity } from './schema.js';
 
 type Row = Record<string, unknown>;
@@ -30,7 +30,7 @@ export function fromInteger(cell: unknown): unknown {
 export function documentCodec<T>(column: string): RowCodec<T> {
   return {
     columns: [column],
-    toCells: (value) => [canonicalJson(value)],
+    toCells: (value) => [jsonText(value)],
     fromRow: (row) => JSON.parse(String(row[column])) as T,
   };
 }
@@ -45,7 +45,7 @@ function refuse(column: string, why: string): never {
 /** The cell for one member, or a refusal if SQLite would not give it back unchanged. */
 function toCell(column: string, affinity: Affinity, member: unknown): unknown {
   if (member === null) return null;
-  if (affinity === 'json') return canonicalJson(member);
+  if (affinity === 'json') return jsonText(member);
   if (typeof member === 'boolean' || typeof member === 'object') {
     if (member instanceof Uint8Array && (affinity === 'blob' || affinity === 'text')) return member;
     refuse(column, `cannot hold ${member instanceof Uint8Array ? 'bytes' : typeof member}; declare it as JSON`);

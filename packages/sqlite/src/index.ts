@@ -12,7 +12,7 @@ import { columnsCodec, documentCodec, prepared, type RowCodec } from './codec.js
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import { DEFAULT_COLUMNS, readTableShape, type SystemColumns } from './schema.js';
-import { sqliteStatements } from './statements.js';
+import { type SqliteWrite, sqliteStatements } from './statements.js';
 
 export { backfillSqlite, type SqliteBackfillOptions } from './backfill.js';
 export {
@@ -104,9 +104,14 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    * One statement on the success path: no transaction of our own around it. A write returns
    * its system columns and the record is the value just `written`; a delete returns the row.
    */
-  const run = ([statement, params]: [Statement, Row], key: unknown, written?: { value: T }) =>
+  const run = ({ statement, params, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
     whenUnlocked(() => {
-      const row = statement.get(params) as Row | undefined;
+      const row =
+        quick === undefined
+          ? (statement.get(params) as Row | undefined)
+          : quick.statement.run(params).changes === 1
+            ? quick.row
+            : undefined;
       const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, params);
       if (!result.ok) return { ok: false as const, current: result.row && toRecord(result.row, key) };
       return {

@@ -7,10 +7,10 @@
 import { base64url } from '../base64url.js';
 
 /**
- * Random bytes drawn 64 ids at a time: one call to the platform's generator costs as much as
+ * Random bytes drawn 512 ids at a time: one call to the platform's generator costs as much as
  * many ids (it crosses into native code), and every write draws one.
  */
-const POOL = new Uint8Array(8 * 64);
+const POOL = new Uint8Array(8 * 512);
 let used = POOL.length;
 
 /** 64 random bits: 11 base64url characters. */
