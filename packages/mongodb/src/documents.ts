@@ -16,6 +16,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+const DOLLAR = 0x24;
+
 /** MongoDB refuses documents nested deeper than this. */
 const MAX_DEPTH = 100;
 
@@ -24,12 +26,15 @@ const MAX_DEPTH = 100;
  * they are); a cycle or a nesting MongoDB refuses is INVALID_VALUE, found before anything is sent.
  */
 function withoutUndefined(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   if (!Array.isArray(value) && !isPlainObject(value)) return value;
   if (depth >= MAX_DEPTH)
     throw new IfMatchError('INVALID_VALUE', `a document nests at most ${MAX_DEPTH} levels (or it has a cycle)`);
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item, depth + 1)));
   const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(value)) {
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    const member = value[name];
     if (member !== undefined) out[name] = withoutUndefined(member, depth + 1);
   }
   return out;
@@ -60,14 +65,19 @@ export function documentCodec(fields: FieldNames) {
       if (!isPlainObject(value)) {
         throw new IfMatchError('INVALID_VALUE', 'a value is a document: an object whose members are its fields');
       }
-      for (const [name, member] of Object.entries(value)) {
-        if (member !== undefined && name.startsWith('$')) {
+      checkMembers(value, memberRules, key);
+      // One pass: operators refused, undefined members dropped, the key (checked above) left out.
+      const out: Document = {};
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) continue;
+        const member = value[name];
+        if (member === undefined) continue;
+        if (name.charCodeAt(0) === DOLLAR) {
           throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
         }
+        if (name !== fields.key) out[name] = withoutUndefined(member, 1);
       }
-      checkMembers(value, memberRules, key);
-      const { [fields.key]: _key, ...rest } = withoutUndefined(value) as Document;
-      return rest;
+      return out;
     },
     /** The stored document: the value, the key, and the system fields (a null one left out). */
     toDocument(
@@ -75,14 +85,14 @@ export function documentCodec(fields: FieldNames) {
       value: Document,
       meta: { version: number; modifiedAt: number; incarnation: string | null; hash: string | null },
     ): Document {
-      return {
-        ...value,
-        [fields.key]: key,
-        [fields.version]: meta.version,
-        [fields.modifiedAt]: meta.modifiedAt,
-        ...(meta.incarnation === null ? {} : { [fields.incarnation]: meta.incarnation }),
-        ...(meta.hash === null ? {} : { [fields.hash]: meta.hash }),
-      };
+      const document: Document = {};
+      for (const name in value) document[name] = value[name];
+      document[fields.key] = key;
+      document[fields.version] = meta.version;
+      document[fields.modifiedAt] = meta.modifiedAt;
+      if (meta.incarnation !== null) document[fields.incarnation] = meta.incarnation;
+      if (meta.hash !== null) document[fields.hash] = meta.hash;
+      return document;
     },
     /** The value: every field but the key and the system fields. */
     valueOf(document: Document): Document {

@@ -32,6 +32,12 @@ export function conditionFilters(fields: FieldNames) {
    */
   const inStates = (set: StateSet): Clauses => {
     const field = fieldName[set.field];
+    const [first] = set.states;
+    // One state (every If-Match a client sends, every pinned write): two equalities.
+    if (set.states.length === 1 && first !== undefined && first.value !== 0) {
+      if (set.field === 'hash') return { [field]: { $eq: first.value } };
+      return { [fields.incarnation]: { $eq: first.incarnation }, [field]: { $eq: first.value } };
+    }
     const groups = [...statesByIncarnation(set)].map(([incarnation, values]) => {
       const allowed = set.field !== 'hash' && values.includes(0) ? [...values, null] : values;
       const [only] = allowed;
