@@ -24,8 +24,9 @@ export class ExpressionBuilder {
     return `(attribute_not_exists(${name}) OR attribute_type(${name}, ${this.value('NULL')}))`;
   }
 
-  /** `name IN (values)`, split in groups that DynamoDB accepts. */
+  /** `name = value`, or `name IN (values)` split in groups that DynamoDB accepts. */
   among(name: string, values: readonly unknown[]): string {
+    if (values.length === 1) return `${name} = ${this.value(values[0])}`;
     const groups: string[] = [];
     for (let start = 0; start < values.length; start += IN_LIMIT) {
       const placeholders = values.slice(start, start + IN_LIMIT).map((v) => this.value(v));

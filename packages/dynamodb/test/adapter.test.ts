@@ -168,7 +168,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb when the server goes away', (
   const dir = mkdtempSync(join(tmpdir(), 'ifmatch-dynamodb-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports TRANSPORT, never a conflict, and nothing partial is written', async () => {
+  it('reports a transport error, never a conflict, and nothing partial is written', async () => {
     const first = await startDynamoLocal({ dbPath: dir });
     await createTable(first.client(), 'faults');
     const store = createDynamoStore<{ n: number }, string>({
@@ -179,7 +179,11 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb when the server goes away', (
     if (!created.ok) throw new Error('seed failed');
     await first.stop();
 
-    expect(await errorCodeOf(store.put('k', { n: 2 }, { etagIn: [created.record.etag] }))).toBe('TRANSPORT');
+    // A request on a connection kept alive from before the stop may have gone out before the
+    // reset: then the honest answer for a write is OUTCOME_UNKNOWN. Either way, never a conflict.
+    expect(['TRANSPORT', 'OUTCOME_UNKNOWN']).toContain(
+      await errorCodeOf(store.put('k', { n: 2 }, { etagIn: [created.record.etag] })),
+    );
     expect(await errorCodeOf(store.get('k'))).toBe('TRANSPORT');
 
     // The same data, served again on the same port: the record is as it was.
