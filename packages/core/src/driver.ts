@@ -20,6 +20,7 @@ export {
   type DriverRecord,
   type DriverWrite,
   pinnedVersion,
+  type StatementKind,
   type StateSet,
   type StoreCapabilities,
   type StoreDriver,

@@ -179,9 +179,9 @@ export function postgresStatements(
     },
   };
 
-  const prepared = new Map<string, PreparedStatement>();
+  const prepared = new Map<number, PreparedStatement>();
   const statement = (kind: keyof typeof build, c: DriverCondition = {}): PreparedStatement => {
-    const shape = `${statementShape(kind, c)}|${c.anyOf?.states.length === 1}|${c.noneOf?.states.length === 1}`;
+    const shape = statementShape(kind, c);
     let found = prepared.get(shape);
     if (found === undefined) {
       const query = dialect.sqlToQuery(build[kind](c));

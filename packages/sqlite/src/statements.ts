@@ -129,15 +129,15 @@ export function sqliteStatements(
 
   /** The statements of one shape: the full one, and its quick form where there is one. */
   interface Shape {
-    readonly shape: string;
+    readonly shape: number;
     readonly full: Statement;
     quick?: Statement;
   }
-  const prepared = new Map<string, Shape>();
+  const prepared = new Map<number, Shape>();
   /** The last shape used: a store usually runs one shape after another. */
   let last: Shape | undefined;
   const shapeOf = (kind: 'insert' | 'update' | 'upsert' | 'delete', c: DriverCondition): Shape => {
-    const shape = `${statementShape(kind, c)}|${c.anyOf?.states.length === 1}|${c.noneOf?.states.length === 1}`;
+    const shape = statementShape(kind, c);
     if (last?.shape === shape) return last;
     let found = prepared.get(shape);
     if (found === undefined) {

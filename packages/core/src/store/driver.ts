@@ -170,12 +170,24 @@ export function pinnedVersion(condition: DriverCondition): { incarnation: string
     : undefined;
 }
 
+/** What a prepared statement does: a write (`writeKind`), a delete, or a read. */
+export type StatementKind = 'insert' | 'update' | 'upsert' | 'delete' | 'read';
+const SHAPE_KINDS: readonly StatementKind[] = ['insert', 'update', 'upsert', 'delete', 'read'];
+const SHAPE_FIELDS: Record<TagField, number> = { version: 1, modifiedAt: 2, hash: 3 };
+/** 0 for no set; otherwise its field, and whether it has exactly one state (compared directly). */
+const setShape = (set: StateSet | undefined): number =>
+  set === undefined ? 0 : SHAPE_FIELDS[set.field] * 2 + (set.states.length === 1 ? 1 : 0);
+
 /**
- * The shape of a statement for a condition: what a driver that prepares statements keys its
- * cache by. Tag lists are one parameter, so the shapes are few and bounded by construction.
+ * The shape of a statement for a condition, as a small number: what a driver that prepares
+ * statements keys its cache by. It tells apart the kind, the field of each state set and
+ * whether it holds one state (then compared directly) or a list (one parameter), and whether
+ * there is a time bound; so the shapes are few, bounded by construction, and telling which one
+ * a write has costs no string building on every write.
  */
-export function statementShape(kind: string, condition: DriverCondition): string {
-  return `${kind}|${condition.anyOf?.field}|${condition.noneOf?.field}|${condition.modifiedAtMost === undefined}`;
+export function statementShape(kind: StatementKind, condition: DriverCondition): number {
+  const since = condition.modifiedAtMost === undefined ? 0 : 1;
+  return ((SHAPE_KINDS.indexOf(kind) * 8 + setShape(condition.anyOf)) * 8 + setShape(condition.noneOf)) * 2 + since;
 }
 
 /**
