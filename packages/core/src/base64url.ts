@@ -22,7 +22,7 @@ export function base64url(bytes: Uint8Array): string {
   let codes: number[] = [];
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
     codes.push(letter(n >>> 18), letter(n >>> 12), letter(n >>> 6), letter(n));
     if (codes.length >= CHUNK) {
       text += String.fromCharCode.apply(null, codes);
@@ -31,7 +31,7 @@ export function base64url(bytes: Uint8Array): string {
   }
   const rest = bytes.length - i;
   if (rest > 0) {
-    const n = ((bytes[i] ?? 0) << 16) | (rest === 2 ? (bytes[i + 1] ?? 0) << 8 : 0);
+    const n = ((bytes[i] as number) << 16) | (rest === 2 ? (bytes[i + 1] as number) << 8 : 0);
     codes.push(letter(n >>> 18), letter(n >>> 12));
     if (rest === 2) codes.push(letter(n >>> 6));
   }

@@ -19,8 +19,8 @@ export function canonicalJson(value: unknown): string {
 /**
  * JSON text for storing a value: `JSON.stringify` (the value's own key order), with the same
  * refusals as `canonicalJson`. Those checks walk the value only when the text says they may
- * be needed: `JSON.stringify` throws on a bigint or a cycle, and writes a non-finite number
- * as `null`, so text without "null" in it holds none.
+ * be needed: `JSON.stringify` throws on a bigint (unless a `toJSON` shim is installed) or a
+ * cycle, and writes a non-finite number as `null`, so text without "null" in it holds none.
  */
 export function jsonText(value: unknown): string {
   let text: string | undefined;
@@ -31,7 +31,10 @@ export function jsonText(value: unknown): string {
     return canonicalJson(value);
   }
   if (text === undefined) throw new IfMatchError('INVALID_VALUE', 'the value is not representable as JSON');
-  if (text.includes('null')) canonicalJson(value);
+  // A `BigInt.prototype.toJSON` shim makes stringify write bigints instead of throwing.
+  if (text.includes('null') || typeof (BigInt.prototype as { toJSON?: unknown }).toJSON === 'function') {
+    canonicalJson(value);
+  }
   return text;
 }
 

@@ -103,6 +103,18 @@ describe('jsonText', () => {
     expect(() => jsonText(value)).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
   });
 
+  it('refuses a bigint even with a BigInt.prototype.toJSON shim installed', () => {
+    const prototype = BigInt.prototype as { toJSON?: () => string };
+    prototype.toJSON = function (this: bigint) {
+      return this.toString();
+    };
+    try {
+      expect(() => jsonText({ n: 1n })).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
+    } finally {
+      delete prototype.toJSON;
+    }
+  });
+
   it('refuses a cycle with INVALID_VALUE', () => {
     const cyclic: Record<string, unknown> = { list: [] };
     (cyclic.list as unknown[]).push(cyclic);

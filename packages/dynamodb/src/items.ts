@@ -105,7 +105,11 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
       checkMembers(value, memberRules, keyParts(key));
       const out: Plain = {};
       // The key attributes come from the key: an item spread back in does not repeat them.
-      for (const [name, member] of Object.entries(value)) if (!keyNames.has(name)) out[name] = member;
+      for (const [name, member] of Object.entries(value)) {
+        // Assigning it would set the copy's prototype, and the member would vanish unnoticed.
+        if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
+        if (!keyNames.has(name)) out[name] = member;
+      }
       return roundTrip(out);
     },
     /** The attributes holding a prepared value. */

@@ -35,9 +35,20 @@ function withoutUndefined(value: unknown, depth = 0): unknown {
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue;
     const member = value[name];
-    if (member !== undefined) out[name] = withoutUndefined(member, depth + 1);
+    if (member === undefined) continue;
+    refuseProtoName(name);
+    out[name] = withoutUndefined(member, depth + 1);
   }
   return out;
+}
+
+/**
+ * A member named `__proto__` (JSON.parse makes one from a request body) would set the copy's
+ * prototype instead of a field: its members would then reach the stored document unchecked,
+ * system fields included. Refused, as an operator is.
+ */
+function refuseProtoName(name: string): void {
+  if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'a field cannot be named __proto__');
 }
 
 /** Refuses a key that is, or holds, a query operator or a pattern: it would select other documents. */
@@ -75,6 +86,7 @@ export function documentCodec(fields: FieldNames) {
         if (name.charCodeAt(0) === DOLLAR) {
           throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
         }
+        refuseProtoName(name);
         if (name !== fields.key) out[name] = withoutUndefined(member, 1);
       }
       return out;
@@ -86,7 +98,8 @@ export function documentCodec(fields: FieldNames) {
       meta: { version: number; modifiedAt: number; incarnation: string | null; hash: string | null },
     ): Document {
       const document: Document = {};
-      for (const name in value) document[name] = value[name];
+      // Own members only: a polluted Object.prototype must not reach the database.
+      for (const name of Object.keys(value)) document[name] = value[name];
       document[fields.key] = key;
       document[fields.version] = meta.version;
       document[fields.modifiedAt] = meta.modifiedAt;
@@ -97,7 +110,14 @@ export function documentCodec(fields: FieldNames) {
     /** The value: every field but the key and the system fields. */
     valueOf(document: Document): Document {
       const value: Document = {};
-      for (const [name, member] of Object.entries(document)) if (!system.has(name)) value[name] = member;
+      for (const [name, member] of Object.entries(document)) {
+        if (system.has(name)) continue;
+        // A stored field named __proto__ (the store refuses to write one; others may have)
+        // stays a field of the value, not its prototype.
+        if (name === '__proto__')
+          Object.defineProperty(value, name, { value: member, enumerable: true, writable: true, configurable: true });
+        else value[name] = member;
+      }
       return value;
     },
   };

@@ -100,6 +100,31 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       await db.collection('victims').deleteMany({});
     });
 
+    it('refuses a __proto__ member at any depth (as JSON.parse makes from a body), and stores nothing', async () => {
+      const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'proto' });
+      const hostile = [
+        '{"name":"x","__proto__":{"role":"admin","incarnation":"forged","etagHash":"forged"}}',
+        '{"name":"x","inner":{"__proto__":{"role":"admin"}}}',
+      ];
+      for (const body of hostile) {
+        expect(await errorCodeOf(store.put('p', JSON.parse(body), UNCONDITIONAL))).toBe('INVALID_VALUE');
+      }
+      expect(await db.collection('proto').countDocuments()).toBe(0);
+    });
+
+    it('stores only the value’s own members, whatever Object.prototype carries', async () => {
+      const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'polluted' });
+      const prototype = Object.prototype as Record<string, unknown>;
+      prototype.isAdmin = true;
+      try {
+        expect((await store.create('p', { name: 'x' })).ok).toBe(true);
+      } finally {
+        delete prototype.isAdmin;
+      }
+      const stored = await db.collection('polluted').findOne({ _id: 'p' as never });
+      expect(Object.hasOwn(stored ?? {}, 'isAdmin')).toBe(false);
+    });
+
     it('accepts a compound key (a plain document without operators)', async () => {
       const store = createMongoStore<{ n: number }, { tenant: string; id: number }>({ db, collection: 'compound' });
       const key = { tenant: 'acme', id: 1 };

@@ -25,6 +25,10 @@ export function toIfMatchError(error: unknown): IfMatchError {
   ) {
     return new IfMatchError('TRANSPORT', `the database file cannot be used: ${message}`, { cause: error });
   }
+  if (error instanceof TypeError && /busy executing a query/.test(message)) {
+    // A call made while a statement of the same connection is being iterated (`iterate()`).
+    return new IfMatchError('STORE_ERROR', `the connection is busy: ${message}`, { cause: error });
+  }
   if (error instanceof TypeError || error instanceof RangeError) {
     // better-sqlite3 throws these for values it cannot bind (booleans, objects, …).
     return new IfMatchError('INVALID_VALUE', `the value cannot be stored: ${message}`, { cause: error });

@@ -5,13 +5,13 @@
  * does it run again in an IMMEDIATE transaction that also reads the current row, so the record
  * a conflict returns is the one that beat the write.
  */
-import type { Store, StoreOptions } from '@ifmatch/core';
+import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
 import { type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
 import type { Database, Statement } from 'better-sqlite3';
 import { columnsCodec, documentCodec, prepared, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
-import { DEFAULT_COLUMNS, readTableShape, type SystemColumns } from './schema.js';
+import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns } from './schema.js';
 import { type SqliteWrite, sqliteStatements } from './statements.js';
 
 export { backfillSqlite, type SqliteBackfillOptions } from './backfill.js';
@@ -71,7 +71,16 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     options.documentColumn === undefined
       ? columnsCodec(shape.columns, new Set(Object.values(system)), system.key)
       : documentCodec(options.documentColumn);
-  const statements = sqliteStatements(db, table, system, codec as RowCodec<unknown>, hasHash);
+  const uniqueness = keyUniqueness(db, table, system.key);
+  if (uniqueness === 'none') {
+    throw new TypeError(
+      `column ${system.key} of table ${table} is neither its primary key nor under a unique index: a key must name one row`,
+    );
+  }
+  const statements = sqliteStatements(db, table, system, codec as RowCodec<unknown>, {
+    hasHash,
+    countsChanges: uniqueness === 'unique',
+  });
   // The busy handler would sleep inside the event loop: lock waits happen in `whenUnlocked`.
   db.pragma('busy_timeout = 0');
 
@@ -106,12 +115,14 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    */
   const run = ({ statement, params, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
     whenUnlocked(() => {
-      const row =
-        quick === undefined
-          ? (statement.get(params) as Row | undefined)
-          : quick.statement.run(params).changes === 1
-            ? quick.row
-            : undefined;
+      let row: Row | undefined;
+      if (quick === undefined) row = statement.get(params) as Row | undefined;
+      else {
+        // The key is unique (see `keyIsUnique`): 1 change is the write, 0 is none.
+        const { changes } = quick.statement.run(params);
+        if (changes > 1) throw new IfMatchError('STORE_ERROR', `the key matched ${changes} rows of ${table}`);
+        row = changes === 1 ? quick.row : undefined;
+      }
       const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, params);
       if (!result.ok) return { ok: false as const, current: result.row && toRecord(result.row, key) };
       return {
@@ -143,6 +154,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     write: (key, write, condition) =>
       guard('write', () => {
         const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.toCells(write.value, key);
+        lastPrepared = undefined; // hold no value past its write
         return run(statements.write(key, write, cells, condition), key, write);
       }),
     remove: (key, condition) => guard('write', () => run(statements.remove(key, condition), key)),

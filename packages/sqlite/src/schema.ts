@@ -35,6 +35,29 @@ export interface TableShape {
   readonly columns: ReadonlyMap<string, Affinity>;
 }
 
+/**
+ * Whether `key` alone identifies a row of `table`: `unique` on an ordinary table where it is
+ * the primary key or has a (not partial) unique index, so a statement `WHERE key = ?` changes
+ * at most one row and the count of changes it reports is the truth; `none` on an ordinary
+ * table where it is neither; `unknown` for a view (it writes through INSTEAD OF triggers, whose
+ * changes SQLite does not count) or a virtual table.
+ */
+export function keyUniqueness(db: Database, table: string, key: string): 'unique' | 'none' | 'unknown' {
+  const kinds = db.prepare('SELECT type FROM pragma_table_list WHERE name = ?').pluck().all(table);
+  if (!kinds.includes('table')) return 'unknown';
+  const primary = db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE pk > 0').pluck().all(table);
+  if (primary.length === 1 && primary[0] === key) return 'unique';
+  const unique = db
+    .prepare('SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND partial = 0')
+    .pluck()
+    .all(table) as string[];
+  const indexed = unique.some((index) => {
+    const columns = db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(index);
+    return columns.length === 1 && columns[0] === key;
+  });
+  return indexed ? 'unique' : 'none';
+}
+
 /** Quotes an identifier for SQL. Names come from the table's own schema, never from values. */
 export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -46,8 +46,13 @@ export function sqliteStatements(
   table: string,
   system: SystemColumns,
   codec: RowCodec<unknown>,
-  hasHash: boolean,
+  options: {
+    readonly hasHash: boolean;
+    /** The key is unique on an ordinary table: a statement's count of changes is the truth (`keyUniqueness`). */
+    readonly countsChanges: boolean;
+  },
 ): SqliteStatements {
+  const { hasHash, countsChanges } = options;
   const t = quote(table);
   const q = (name: string) => `${t}.${quote(name)}`;
   const key = quote(system.key);
@@ -120,7 +125,8 @@ export function sqliteStatements(
     quickInsert: () => `${insert} ON CONFLICT (${key}) DO NOTHING`,
     quickUpdate: (c: DriverCondition) =>
       `UPDATE ${t} SET ${[...assigned, `${quote(system.version)} = @version`, `${quote(system.modifiedAt)} = @now`].join(', ')}
-        WHERE ${key} = @key AND ${conditionSql(c)} AND coalesce(${q(system.modifiedAt)}, 0) < @now + @lenient`,
+        WHERE ${key} = @key AND ${conditionSql(c)}
+          AND (coalesce(${q(system.modifiedAt)}, 0) < @now OR (@lenient AND coalesce(${q(system.modifiedAt)}, 0) = @now))`,
     upsert: (c: DriverCondition) =>
       `${insert} ON CONFLICT (${key}) DO UPDATE SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
         WHERE ${conditionSql(c)} ${returning}`,
@@ -161,7 +167,7 @@ export function sqliteStatements(
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
-      if (kind !== 'insert' && pin === undefined) return { statement: shape.full, params };
+      if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, params };
       // The row the quick form writes, as RETURNING would read it.
       const row: Params = {
         [system.version]: pin === undefined ? 1 : pin.version + 1,

@@ -104,6 +104,30 @@ describe('transactions and failures', () => {
     expect((await store.get('a'))?.value.title).toBe('A');
   });
 
+  it('runs inside a synchronous db.transaction() function, and its rollback undoes the write', async () => {
+    const { db, store } = memoryTable();
+    let outcome: Promise<unknown> | undefined;
+    expect(() =>
+      db.transaction(() => {
+        outcome = store.create('a', { title: 'A', count: 0, details: null });
+        throw new Error('roll back');
+      })(),
+    ).toThrow('roll back');
+    expect(await outcome).toMatchObject({ ok: true, created: true }); // what the statement did, inside the transaction
+    expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('reports a write while the connection iterates a statement as STORE_ERROR, not as bad input', async () => {
+    const { db, store } = memoryTable();
+    db.exec(`CREATE TABLE source (id TEXT); INSERT INTO source VALUES ('a'), ('b')`);
+    const writes: Promise<unknown>[] = [];
+    for (const row of db.prepare('SELECT id FROM source').iterate() as Iterable<{ id: string }>) {
+      writes.push(store.create(row.id, { title: row.id, count: 0, details: null }));
+    }
+    for (const write of writes) expect(await errorCodeOf(write)).toBe('STORE_ERROR');
+    expect(await store.get('a')).toBeUndefined();
+  });
+
   it('reports a database locked by another connection as THROTTLED, and writes nothing', async () => {
     const file = join(files.dir, 'locked.db');
     const db = openDatabase(file);
@@ -125,5 +149,50 @@ describe('transactions and failures', () => {
     expect(await errorCodeOf(store.put('a', { title: 'A', count: 0, details: null }, { etagIn: [] }))).toBe(
       'TRANSPORT',
     );
+  });
+});
+
+describe('tables whose count of changes is not the truth', () => {
+  it('writes through a view with INSTEAD OF triggers exactly once, and reports the write', async () => {
+    const db = new Database(':memory:');
+    createContractTable(db, 'items');
+    db.exec(`CREATE VIEW items_view AS SELECT * FROM items;
+      CREATE TRIGGER items_view_insert INSTEAD OF INSERT ON items_view BEGIN
+        INSERT INTO items VALUES (NEW.id, NEW.title, NEW.count, NEW.details, NEW.version, NEW.modified_at, NEW.incarnation, NEW.etag_hash);
+      END;
+      CREATE TRIGGER items_view_update INSTEAD OF UPDATE ON items_view BEGIN
+        UPDATE items SET title = NEW.title, count = NEW.count, details = NEW.details, version = NEW.version,
+          modified_at = NEW.modified_at, etag_hash = NEW.etag_hash WHERE id = OLD.id;
+      END;`);
+    // A view cannot take an upsert (so no create): the row is there already, as the store wrote it.
+    db.exec(`INSERT INTO items VALUES ('a', 'A', 0, NULL, 1, 1000, 'life', NULL)`);
+    const store = createSqliteStore<Doc>({ db, table: 'items_view' });
+    const read = await store.get('a');
+    if (read === undefined) throw new Error('seed missing');
+    const put = await store.put('a', { title: 'B', count: 1, details: null }, { etagIn: [read.etag] });
+    expect(put.ok).toBe(true);
+    let calls = 0;
+    const updated = await store.update(
+      'a',
+      (current) => {
+        calls++;
+        return { ...current, title: `${current.title}!` };
+      },
+      UNCONDITIONAL,
+    );
+    expect(updated.ok && updated.record.value.title).toBe('B!');
+    expect(calls).toBe(1);
+    expect(db.prepare('SELECT title, version FROM items').get()).toEqual({ title: 'B!', version: 3 });
+  });
+
+  it('refuses a key column that is neither the primary key nor unique: a key must name one row', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE items (id TEXT, title TEXT, count INTEGER, details JSON, version INTEGER,
+      modified_at INTEGER, incarnation TEXT, etag_hash TEXT)`);
+    expect(() => createSqliteStore<Doc>({ db, table: 'items' })).toThrow(/id of table items .*unique index/);
+    db.exec('CREATE UNIQUE INDEX items_id_partial ON items (id) WHERE id IS NOT NULL');
+    expect(() => createSqliteStore<Doc>({ db, table: 'items' })).toThrow(TypeError);
+    db.exec('CREATE UNIQUE INDEX items_id ON items (id)');
+    expect(() => createSqliteStore<Doc>({ db, table: 'items' })).not.toThrow();
   });
 });

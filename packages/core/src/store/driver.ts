@@ -186,8 +186,10 @@ const setShape = (set: StateSet | undefined): number =>
  * a write has costs no string building on every write.
  */
 export function statementShape(kind: StatementKind, condition: DriverCondition): number {
+  const index = SHAPE_KINDS.indexOf(kind);
+  if (index === -1) throw new TypeError(`unknown statement kind ${JSON.stringify(kind)}`);
   const since = condition.modifiedAtMost === undefined ? 0 : 1;
-  return ((SHAPE_KINDS.indexOf(kind) * 8 + setShape(condition.anyOf)) * 8 + setShape(condition.noneOf)) * 2 + since;
+  return ((index * 8 + setShape(condition.anyOf)) * 8 + setShape(condition.noneOf)) * 2 + since;
 }
 
 /**

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DriverCondition,
+  pinnedVersion,
+  type StatementKind,
+  type StateSet,
+  statementShape,
+  writeKind,
+} from '../src/driver.js';
+
+const kinds: StatementKind[] = ['insert', 'update', 'upsert', 'delete', 'read'];
+const sets = (): (StateSet | undefined)[] => [
+  undefined,
+  ...(['version', 'modifiedAt', 'hash'] as const).flatMap((field) => [
+    { field, states: [{ incarnation: 'a', value: 1 }] },
+    {
+      field,
+      states: [
+        { incarnation: 'a', value: 1 },
+        { incarnation: 'b', value: 2 },
+      ],
+    },
+  ]),
+];
+
+/** What a driver's SQL depends on: the parts statementShape must tell apart. */
+function signature(kind: StatementKind, c: DriverCondition): string {
+  const set = (s: StateSet | undefined) => (s === undefined ? '-' : `${s.field}:${s.states.length === 1}`);
+  return `${kind} ${set(c.anyOf)} ${set(c.noneOf)} ${c.modifiedAtMost !== undefined}`;
+}
+
+describe('statementShape', () => {
+  it('gives every distinct statement its own number, and equal statements the same one', () => {
+    const byShape = new Map<number, string>();
+    for (const kind of kinds) {
+      for (const anyOf of sets()) {
+        for (const noneOf of sets()) {
+          for (const since of [undefined, 5]) {
+            const condition: DriverCondition = {
+              ...(anyOf ? { anyOf } : {}),
+              ...(noneOf ? { noneOf } : {}),
+              ...(since === undefined ? {} : { modifiedAtMost: since }),
+            };
+            const shape = statementShape(kind, condition);
+            const seen = byShape.get(shape);
+            if (seen !== undefined) expect(seen).toBe(signature(kind, condition));
+            byShape.set(shape, signature(kind, condition));
+          }
+        }
+      }
+    }
+    expect(byShape.size).toBe(kinds.length * 7 * 7 * 2);
+  });
+
+  it('refuses a kind it does not know, rather than sharing a shape', () => {
+    expect(() => statementShape('merge' as StatementKind, {})).toThrow(TypeError);
+  });
+});
+
+describe('writeKind and pinnedVersion', () => {
+  it('inserts under exists: false, updates under exists or anyOf, upserts otherwise', () => {
+    expect(writeKind({ exists: false })).toBe('insert');
+    expect(writeKind({ exists: true })).toBe('update');
+    expect(writeKind({ anyOf: { field: 'hash', states: [{ incarnation: null, value: 'h' }] } })).toBe('update');
+    expect(writeKind({})).toBe('upsert');
+  });
+
+  it('finds the one version a condition pins, and no other', () => {
+    const one = { field: 'version' as const, states: [{ incarnation: 'x', value: 3 }] };
+    expect(pinnedVersion({ anyOf: one })).toEqual({ incarnation: 'x', version: 3 });
+    expect(pinnedVersion({ anyOf: { ...one, states: [...one.states, { incarnation: 'x', value: 4 }] } })).toBe(
+      undefined,
+    );
+    expect(pinnedVersion({ anyOf: { field: 'modifiedAt', states: one.states } })).toBe(undefined);
+    expect(pinnedVersion({})).toBe(undefined);
+  });
+});
