@@ -38,6 +38,50 @@ export function jsonText(value: unknown): string {
   return text;
 }
 
+/** Deeper than any document a request can carry (the HTTP layer bounds nesting lower). */
+const MAX_COPY_DEPTH = 256;
+
+/**
+ * A deep copy of `value` when it is plain JSON data, undefined otherwise. Plain: null,
+ * booleans, strings, finite numbers other than -0, arrays without holes and objects of
+ * `Object.prototype` without `toJSON` or a `__proto__` member, all of it plain, at most
+ * `MAX_COPY_DEPTH` deep (so a cycle is not plain). For plain data the copy is exactly what
+ * `JSON.parse(jsonText(value))` returns, built without writing and parsing text: adapters
+ * return the value as it reads back on every write, and this is most of its cost. Anything
+ * else (undefined members, dates, bigints…) gets undefined: take the text road then.
+ */
+export function jsonCopy(value: unknown): unknown {
+  return copy(value, 0);
+}
+
+function copy(value: unknown, depth: number): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : undefined;
+  if (typeof value !== 'object' || depth >= MAX_COPY_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return undefined; // a hole reads back as null
+      const item = copy(value[i], depth + 1);
+      if (item === undefined) return undefined;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    // Assigning "__proto__" would set the copy's prototype, not a member.
+    if (key === '__proto__') return undefined;
+    const member = copy((value as Record<string, unknown>)[key], depth + 1);
+    if (member === undefined) return undefined;
+    out[key] = member;
+  }
+  return out;
+}
+
 /**
  * The text the hash strategy hashes: canonical JSON extended to every value a database
  * hands back, so a record read from a table the store did not write can always be hashed:

@@ -10,7 +10,7 @@ export {
   type BackfillSource,
   runBackfill,
 } from './backfill/run.js';
-export { canonicalJson, hashableJson, jsonText } from './canonical-json.js';
+export { canonicalJson, hashableJson, jsonCopy, jsonText } from './canonical-json.js';
 export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
 export { MAX_CONDITION_TAGS } from './store/compile.js';
 export { defineStore, driverOf } from './store/define-store.js';

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import murmur from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
 import { base64url, fromBase64url } from '../src/base64url.js';
-import { canonicalJson, jsonText } from '../src/driver.js';
+import { canonicalJson, jsonCopy, jsonText } from '../src/driver.js';
 import { murmur3x86128 } from '../src/hash.js';
 import { hashEtag, IfMatchError, importEtagSecret, keyedHashEtag } from '../src/index.js';
 
@@ -119,6 +120,76 @@ describe('jsonText', () => {
     const cyclic: Record<string, unknown> = { list: [] };
     (cyclic.list as unknown[]).push(cyclic);
     expect(() => jsonText(cyclic)).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
+  });
+});
+
+describe('jsonCopy', () => {
+  /** What a value reads back as from a JSON column: the reference jsonCopy must equal. */
+  const readBack = (value: unknown) => JSON.parse(jsonText(value)) as unknown;
+
+  it('copies plain JSON data exactly as it reads back, never sharing an object with it', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const copied = jsonCopy(value);
+        if (Object.is(copied, undefined)) {
+          // Only -0 anywhere in it makes JSON data not plain.
+          expect(JSON.stringify(value, (_k, v) => (Object.is(v, -0) ? '-0' : v))).toContain('"-0"');
+          return;
+        }
+        expect(copied).toStrictEqual(readBack(value));
+        if (typeof value === 'object' && value !== null) expect(copied).not.toBe(value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never disagrees with the text road, whatever the value', () => {
+    fc.assert(
+      fc.property(
+        fc.anything({ withBigInt: true, withDate: true, withNullPrototype: true, withSparseArray: true }),
+        (value) => {
+          const copied = jsonCopy(value);
+          if (copied !== undefined) expect(copied).toStrictEqual(readBack(value));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  it.each([
+    ['an undefined member', { a: undefined }],
+    ['undefined in an array', [1, undefined]],
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case
+    ['a hole in an array', [1, , 3]],
+    ['-0', { n: -0 }],
+    ['NaN', [Number.NaN]],
+    ['a bigint', { n: 1n }],
+    ['a date', { at: new Date(0) }],
+    ['a toJSON member', { toJSON: () => 1 }],
+    ['an own __proto__ member', JSON.parse('{"__proto__": {"admin": true}}')],
+    ['an object without a prototype', Object.create(null)],
+    [
+      'a class instance',
+      new (class Point {
+        x = 1;
+      })(),
+    ],
+    ['bytes', { b: new Uint8Array(2) }],
+    ['a cycle', cyclic],
+    ['nesting deeper than 256', JSON.parse(`${'['.repeat(300)}${']'.repeat(300)}`)],
+  ])('is undefined for %s (the text road decides)', (_name, value) => {
+    expect(jsonCopy(value)).toBeUndefined();
+  });
+
+  it('copies what it can to the depth bound, member order kept', () => {
+    const value = { b: [1, 'two', true, null, { c: 2.5 }], a: { 10: 'ten', 2: 'two' } };
+    const copied = jsonCopy(value) as typeof value;
+    expect(copied).toStrictEqual(value);
+    expect(Object.keys(copied)).toEqual(['b', 'a']);
+    expect(copied.b).not.toBe(value.b);
+    expect(jsonCopy(JSON.parse(`${'['.repeat(256)}${']'.repeat(256)}`))).toBeDefined();
   });
 });
 

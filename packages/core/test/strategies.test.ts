@@ -159,5 +159,10 @@ describe('incarnations', () => {
       seen.add(id);
     }
     expect(seen.size).toBe(10_000);
+    // Every position of an id is random: each of the 64 letters turns up at each of them
+    // (an id sliced from the pool at any alignment keeps 6 random bits per character).
+    for (let position = 0; position < 11; position++) {
+      expect(new Set([...seen].map((id) => id[position])).size, `position ${position}`).toBe(64);
+    }
   });
 });

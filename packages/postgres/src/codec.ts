@@ -1,4 +1,4 @@
-import { checkMembers, jsonText } from '@ifmatch/core/driver';
+import { checkMembers, jsonCopy, jsonText } from '@ifmatch/core/driver';
 import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { ResolvedTable } from './table.js';
@@ -31,9 +31,12 @@ function isJsonColumn(column: PgColumn): boolean {
   return column.columnType === 'PgJsonb' || column.columnType === 'PgJson';
 }
 
-/** JSON as it comes back: checked (INVALID_VALUE), undefined members dropped. */
+/**
+ * JSON as it comes back: checked (INVALID_VALUE), undefined members dropped. Plain data is
+ * copied; only the rest goes through text.
+ */
 function asJson(value: unknown): unknown {
-  return JSON.parse(jsonText(value));
+  return jsonCopy(value) ?? JSON.parse(jsonText(value));
 }
 
 export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | undefined): ValueCodec<T> {

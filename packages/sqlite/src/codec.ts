@@ -6,19 +6,41 @@
  * comes back a number, a bigint past 2^53 rounds) is refused with INVALID_VALUE instead.
  */
 import { IfMatchError } from '@ifmatch/core';
-import { checkMembers, jsonText } from '@ifmatch/core/driver';
+import { checkMembers, jsonCopy, jsonText } from '@ifmatch/core/driver';
 import type { Affinity } from './schema.js';
 
 type Row = Record<string, unknown>;
+
+/** A value ready to write: the cells to bind, by column, and the value as it will read back. */
+export interface Encoded<T> {
+  readonly cells: unknown[];
+  readonly value: T;
+}
 
 /** Converts between a value and the cells of the table's value columns. */
 export interface RowCodec<T> {
   /** The value columns, in a fixed order. */
   readonly columns: readonly string[];
-  /** The cells to bind, by column (checked: a value that would not read back as given is refused). */
-  toCells(value: T, key: unknown): unknown[];
+  /**
+   * The cells to bind and the value as a read will return it, in one pass (checked: a value
+   * that would not read back as given is refused). Every write returns its record, so this
+   * runs on every write: no text is parsed back where a copy is known to be the same.
+   */
+  encode(value: T, key: unknown): Encoded<T>;
   /** The value from a row as SQLite returns it. */
   fromRow(row: Row): T;
+}
+
+/**
+ * JSON for a column: its text, and the value it reads back as. Plain data is copied (and the
+ * text written from the copy, so the two cannot differ); anything else is written as text,
+ * checked, and parsed back.
+ */
+function encodeJson(member: unknown): { text: string; value: unknown } {
+  const copy = jsonCopy(member);
+  if (copy !== undefined) return { text: JSON.stringify(copy), value: copy };
+  const text = jsonText(member);
+  return { text, value: JSON.parse(text) };
 }
 
 /** Integers come back as bigints (the statements run with safe integers): a number when safe. */
@@ -30,7 +52,10 @@ export function fromInteger(cell: unknown): unknown {
 export function documentCodec<T>(column: string): RowCodec<T> {
   return {
     columns: [column],
-    toCells: (value) => [jsonText(value)],
+    encode(value) {
+      const json = encodeJson(value);
+      return { cells: [json.text], value: json.value as T };
+    },
     fromRow: (row) => JSON.parse(String(row[column])) as T,
   };
 }
@@ -42,10 +67,9 @@ function refuse(column: string, why: string): never {
   throw new IfMatchError('INVALID_VALUE', `column ${column} ${why}`);
 }
 
-/** The cell for one member, or a refusal if SQLite would not give it back unchanged. */
+/** The cell for one member of a column not declared JSON, or a refusal if SQLite would not give it back unchanged. */
 function toCell(column: string, affinity: Affinity, member: unknown): unknown {
   if (member === null) return null;
-  if (affinity === 'json') return jsonText(member);
   if (typeof member === 'boolean' || typeof member === 'object') {
     if (member instanceof Uint8Array && (affinity === 'blob' || affinity === 'text')) return member;
     refuse(column, `cannot hold ${member instanceof Uint8Array ? 'bytes' : typeof member}; declare it as JSON`);
@@ -88,15 +112,27 @@ export function columnsCodec<T>(
   };
   return {
     columns: valueColumns,
-    toCells(value, key) {
+    encode(value, key) {
       checkMembers(value, rules, key);
       // A put replaces the whole row: a member left out (or undefined) is stored as NULL.
       const cells: unknown[] = new Array(valueColumns.length);
+      const readBack: Row = {};
       for (let i = 0; i < valueColumns.length; i++) {
         const name = valueColumns[i] ?? '';
-        cells[i] = toCell(name, affinities[i] ?? 'blob', value[name] ?? null);
+        const affinity = affinities[i] ?? 'blob';
+        const member = value[name] ?? null;
+        if (affinity === 'json' && member !== null) {
+          const json = encodeJson(member);
+          cells[i] = json.text;
+          readBack[name] = json.value;
+          continue;
+        }
+        const cell = toCell(name, affinity, member);
+        cells[i] = cell;
+        // As SQLite hands it back: bytes as a Buffer, a safe integer as a number.
+        readBack[name] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : fromInteger(cell);
       }
-      return cells;
+      return { cells, value: readBack as T };
     },
     fromRow(row) {
       const value: Row = {};
@@ -107,18 +143,4 @@ export function columnsCodec<T>(
       return value as T;
     },
   };
-}
-
-/**
- * The value as it will read back (the cells decoded as SQLite hands them back, bytes as a
- * Buffer), and the cells to bind for it.
- */
-export function prepared<T>(codec: RowCodec<T>, value: T, key: unknown): { value: T; cells: unknown[] } {
-  const cells = codec.toCells(value, key);
-  const row: Row = {};
-  for (let i = 0; i < codec.columns.length; i++) {
-    const cell = cells[i];
-    row[codec.columns[i] ?? ''] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : cell;
-  }
-  return { value: codec.fromRow(row), cells };
 }

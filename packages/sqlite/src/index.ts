@@ -7,10 +7,11 @@
  */
 import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
 import { type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
-import type { Database, Statement } from 'better-sqlite3';
-import { columnsCodec, documentCodec, prepared, type RowCodec } from './codec.js';
+import type { Database } from 'better-sqlite3';
+import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
+import type { NamedStatement } from './named.js';
 import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns } from './schema.js';
 import { type SqliteWrite, sqliteStatements } from './statements.js';
 
@@ -98,14 +99,14 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    * preparing it, so the write binds them without encoding the value again (any other value
    * is encoded afresh).
    */
-  let lastPrepared: { value: T; cells: unknown[] } | undefined;
+  let lastPrepared: Encoded<T> | undefined;
 
   /**
    * On failure, runs the statement again in an IMMEDIATE transaction that then reads the
    * current row, so the row returned is the one the condition failed against (or a write
    * that got in between lets it through, as it should).
    */
-  const runAndRead = db.transaction((statement: Statement, params: Row) => {
+  const runAndRead = db.transaction((statement: NamedStatement, params: Row) => {
     const row = statement.get(params) as Row | undefined;
     return row !== undefined ? { ok: true as const, row } : { ok: false as const, row: statements.select(params.key) };
   });
@@ -141,7 +142,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       }
     },
     prepareValue(value, key) {
-      lastPrepared = prepared(codec, value, key);
+      lastPrepared = codec.encode(value, key);
       return lastPrepared.value;
     },
     read: (key) =>
@@ -153,7 +154,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       ),
     write: (key, write, condition) =>
       guard('write', () => {
-        const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.toCells(write.value, key);
+        const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.encode(write.value, key).cells;
         lastPrepared = undefined; // hold no value past its write
         return run(statements.write(key, write, cells, condition), key, write);
       }),

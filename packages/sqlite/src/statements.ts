@@ -13,8 +13,9 @@ import {
   statementShape,
   writeKind,
 } from '@ifmatch/core/driver';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { RowCodec } from './codec.js';
+import { type NamedStatement, prepareNamed } from './named.js';
 import { quote, type SystemColumns } from './schema.js';
 
 type Params = Record<string, unknown>;
@@ -27,9 +28,9 @@ type Params = Record<string, unknown>;
  * RETURNING costs SQLite about a fifth of a one-row UPDATE, paid on every write otherwise.
  */
 export interface SqliteWrite {
-  readonly statement: Statement;
+  readonly statement: NamedStatement;
   readonly params: Params;
-  readonly quick?: { readonly statement: Statement; readonly row: Params };
+  readonly quick?: { readonly statement: NamedStatement; readonly row: Params };
 }
 
 export interface SqliteStatements {
@@ -136,8 +137,8 @@ export function sqliteStatements(
   /** The statements of one shape: the full one, and its quick form where there is one. */
   interface Shape {
     readonly shape: number;
-    readonly full: Statement;
-    quick?: Statement;
+    readonly full: NamedStatement;
+    quick?: NamedStatement;
   }
   const prepared = new Map<number, Shape>();
   /** The last shape used: a store usually runs one shape after another. */
@@ -149,7 +150,7 @@ export function sqliteStatements(
     if (found === undefined) {
       // A delete returns the whole row: integers as bigints, so a value past 2^53 is read
       // exactly. A write returns only system columns, which numbers hold.
-      found = { shape, full: db.prepare(sqlFor[kind](c)).safeIntegers(kind === 'delete') };
+      found = { shape, full: prepareNamed(db, sqlFor[kind](c), kind === 'delete') };
       prepared.set(shape, found);
     }
     last = found;
@@ -157,9 +158,9 @@ export function sqliteStatements(
   };
   const cellNames = codec.columns.map((_, i) => `c${i}`);
 
-  const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = @key`).safeIntegers(true);
+  const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
   return {
-    select: (id) => select.get({ key: id }) as Record<string, unknown> | undefined,
+    select: (id) => select.get(id) as Record<string, unknown> | undefined,
     write(id, write, cells, condition) {
       const params: Params = { key: id, now: write.now, incarnation: write.incarnation, hash: write.hash };
       for (let i = 0; i < cells.length; i++) params[cellNames[i] ?? ''] = cells[i];
@@ -179,7 +180,7 @@ export function sqliteStatements(
         params.version = pin.version + 1;
         params.lenient = write.strictClock ? 0 : 1;
       }
-      shape.quick ??= db.prepare(pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition));
+      shape.quick ??= prepareNamed(db, pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition));
       return { statement: shape.full, params, quick: { statement: shape.quick, row } };
     },
     remove: (id, condition) => ({

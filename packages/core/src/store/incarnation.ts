@@ -6,22 +6,27 @@
  */
 import { base64url } from '../base64url.js';
 
-/**
- * Random bytes drawn 512 ids at a time: one call to the platform's generator costs as much as
- * many ids (it crosses into native code), and every write draws one.
- */
-const POOL = new Uint8Array(8 * 512);
-let used = POOL.length;
+/** Ids drawn at once: one call to the platform's generator costs as much as many ids. */
+const POOL_IDS = 512;
+/** 11 base64url characters per id: 66 random bits. */
+const ID_LENGTH = 11;
+/** The bytes behind a pool's text: 6 random bits per character. */
+const POOL_BYTES = new Uint8Array((POOL_IDS * ID_LENGTH * 6) / 8);
+let pool = '';
+let used = POOL_IDS;
 
-/** 64 random bits: 11 base64url characters. */
+/**
+ * 66 random bits as 11 base64url characters. Every write draws one, so a pool of ids is
+ * encoded at once and each id is a slice of its text: every character of base64url text
+ * carries 6 bits of the random bytes, whatever the slice's alignment.
+ */
 export function newIncarnation(): string {
-  if (used === POOL.length) {
-    globalThis.crypto.getRandomValues(POOL);
+  if (used === POOL_IDS) {
+    pool = base64url(globalThis.crypto.getRandomValues(POOL_BYTES));
     used = 0;
   }
-  const id = base64url(POOL.subarray(used, used + 8));
-  used += 8;
-  return id;
+  const start = used++ * ID_LENGTH;
+  return pool.slice(start, start + ID_LENGTH);
 }
 
 /** At most 11 base64url characters (no '.' or ':', which tags and SQL state keys use as separators). */
