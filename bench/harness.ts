@@ -13,6 +13,8 @@ export interface Comparison {
   /** How the ratio is read, and its target. */
   readonly metric: 'speedup' | 'time-ratio';
   readonly value: number;
+  /** The ratio of each round (subject and baseline measured back to back); `value` is their median. */
+  readonly rounds?: readonly number[];
   /** Absent for an informational comparison. */
   readonly target?: string | undefined;
   readonly pass?: boolean | undefined;
@@ -36,9 +38,13 @@ export interface Pair {
   readonly target?: number;
 }
 
-/** Runs both tasks of each pair in one Bench, interleaved in rounds so drift hits both alike. */
-export async function compare(pairs: readonly Pair[], time = 400): Promise<Comparison[]> {
-  const rounds = 5;
+/**
+ * Runs both tasks of each pair in one Bench, in interleaved rounds, and reads each pair by
+ * the median of its per-round ratios: both sides of a round share the machine's state of the
+ * moment (another process, a WAL checkpoint, the emulator's JIT), which a ratio of two
+ * separate medians would not cancel. The ops/s shown are each side's median.
+ */
+export async function compare(pairs: readonly Pair[], time = 400, rounds = 7): Promise<Comparison[]> {
   const ops = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const pair of pairs) {
@@ -53,20 +59,26 @@ export async function compare(pairs: readonly Pair[], time = 400): Promise<Compa
       }
     }
   }
-  const median = (values: number[] = []) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   return pairs.map((pair) => {
-    const subjectOps = median(ops.get(`${pair.name}:${pair.subject[0]}`));
-    const baselineOps = median(ops.get(`${pair.name}:${pair.baseline[0]}`));
-    const value = pair.metric === 'speedup' ? subjectOps / baselineOps : baselineOps / subjectOps;
+    const subject = ops.get(`${pair.name}:${pair.subject[0]}`) ?? [];
+    const baseline = ops.get(`${pair.name}:${pair.baseline[0]}`) ?? [];
+    const ratios = subject.map((s, round) => {
+      const b = baseline[round] ?? Number.NaN;
+      return pair.metric === 'speedup' ? s / b : b / s;
+    });
+    const value = median(ratios);
     const target = pair.target;
     return {
       name: pair.name,
       subject: pair.subject[0],
       baseline: pair.baseline[0],
-      subjectOps,
-      baselineOps,
+      subjectOps: median(subject),
+      baselineOps: median(baseline),
       metric: pair.metric,
       value,
+      rounds: ratios,
       target: target === undefined ? undefined : `${pair.metric === 'speedup' ? '≥' : '≤'} ${target}`,
       pass: target === undefined ? undefined : pair.metric === 'speedup' ? value >= target : value <= target,
     };

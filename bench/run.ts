@@ -43,6 +43,7 @@ console.table(
     'ifmatch (ops/s)': `${format(r.subjectOps)}  ${r.subject}`,
     'baseline (ops/s)': `${format(r.baselineOps)}  ${r.baseline}`,
     ratio: `${r.value.toFixed(2)}${r.metric === 'speedup' ? '× faster' : '× the time'}`,
+    'rounds (min–max)': r.rounds ? `${Math.min(...r.rounds).toFixed(2)}–${Math.max(...r.rounds).toFixed(2)}` : '',
     target: r.target ?? '(none)',
     met: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
   })),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashEtag } from '../src/index.js';
 import { createStrategy } from '../src/strategies/strategy.js';
@@ -46,8 +47,44 @@ describe('the version strategy', () => {
     ['an empty incarnation', 'v1.'],
     ['a character no incarnation has', 'v1.ab:cd'],
     ['an incarnation too long', 'v1.abcdefghijkl'],
+    ['an upper-case digit', `vA.${INCARNATION}`],
+    ['two zeros', 'v00'],
+    ['a second dot', 'v1.ab.cd'],
+    ['a sign', 'v+1'],
   ])('refuses a tag with %s', (_what, tag) => {
     expect(strategy.stateFor(tag)).toBeUndefined();
+  });
+
+  /** The reading spelled out: a number in canonical base 36, then "." and an incarnation, or nothing. */
+  const reference = (tag: string) => {
+    const match = /^v([0-9a-z]+)(?:\.(.*))?$/s.exec(tag);
+    if (match === null || tag.length > 24) return undefined;
+    const [, digits = '', incarnation] = match;
+    const value = Number.parseInt(digits, 36);
+    if (!Number.isSafeInteger(value) || value.toString(36) !== digits) return undefined;
+    if (incarnation !== undefined && !/^[A-Za-z0-9_-]{1,11}$/.test(incarnation)) return undefined;
+    return { incarnation: incarnation ?? null, value };
+  };
+
+  it('reads every tag it issues back, and any text exactly as the spelled-out reading does', () => {
+    const incarnation = fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{1,11}$/), { nil: null });
+    fc.assert(
+      fc.property(fc.maxSafeNat(), incarnation, (version, id) => {
+        const tag = strategy.tagFor(source({ version, incarnation: id }));
+        expect(strategy.stateFor(tag)).toEqual({ incarnation: id, value: version });
+      }),
+    );
+    const text = fc.oneof(
+      fc.string({ maxLength: 26 }),
+      fc.string({ unit: fc.constantFrom(...'v0123456789az.ZA_-'), maxLength: 26 }),
+      fc.tuple(fc.constantFrom('v', 'v0', 'v1'), fc.string({ maxLength: 24 })).map(([a, b]) => a + b),
+    );
+    fc.assert(
+      fc.property(text, (tag) => {
+        expect(strategy.stateFor(tag)).toEqual(reference(tag));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

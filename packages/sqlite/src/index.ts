@@ -11,7 +11,7 @@ import type { Database } from 'better-sqlite3';
 import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
-import type { NamedStatement } from './named.js';
+import type { NamedStatement, Slots } from './named.js';
 import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns } from './schema.js';
 import { type SqliteWrite, sqliteStatements } from './statements.js';
 
@@ -106,25 +106,25 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    * current row, so the row returned is the one the condition failed against (or a write
    * that got in between lets it through, as it should).
    */
-  const runAndRead = db.transaction((statement: NamedStatement, params: Row) => {
-    const row = statement.get(params) as Row | undefined;
-    return row !== undefined ? { ok: true as const, row } : { ok: false as const, row: statements.select(params.key) };
+  const runAndRead = db.transaction((statement: NamedStatement, values: Slots, key: unknown) => {
+    const row = statement.get(values) as Row | undefined;
+    return row !== undefined ? { ok: true as const, row } : { ok: false as const, row: statements.select(key) };
   });
   /**
    * One statement on the success path: no transaction of our own around it. A write returns
    * its system columns and the record is the value just `written`; a delete returns the row.
    */
-  const run = ({ statement, params, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
+  const run = ({ statement, values, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
     whenUnlocked(() => {
       let row: Row | undefined;
-      if (quick === undefined) row = statement.get(params) as Row | undefined;
+      if (quick === undefined) row = statement.get(values) as Row | undefined;
       else {
         // The key is unique (see `keyIsUnique`): 1 change is the write, 0 is none.
-        const { changes } = quick.statement.run(params);
+        const { changes } = quick.statement.run(values);
         if (changes > 1) throw new IfMatchError('STORE_ERROR', `the key matched ${changes} rows of ${table}`);
         row = changes === 1 ? quick.row : undefined;
       }
-      const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, params);
+      const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, values, key);
       if (!result.ok) return { ok: false as const, current: result.row && toRecord(result.row, key) };
       return {
         ok: true as const,

@@ -15,10 +15,49 @@ import {
 } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
 import type { RowCodec } from './codec.js';
-import { type NamedStatement, prepareNamed } from './named.js';
+import { type NamedStatement, prepareNamed, type Slots } from './named.js';
 import { quote, type SystemColumns } from './schema.js';
 
 type Params = Record<string, unknown>;
+
+/**
+ * The slot of each named parameter in a write's values (`Slots`); the value columns' cells,
+ * `@c0`, `@c1`…, follow from `FIRST_CELL` on. Every statement below uses these names only.
+ */
+const SLOT = {
+  key: 0,
+  now: 1,
+  incarnation: 2,
+  hash: 3,
+  anyOf: 4,
+  anyOfIncarnation: 5,
+  noneOf: 6,
+  noneOfIncarnation: 7,
+  since: 8,
+  version: 9,
+  lenient: 10,
+} as const;
+const FIRST_CELL = Object.keys(SLOT).length;
+/** Every slot before the cells, unset: packed, so reading an unset one never looks at Array.prototype. */
+const UNSET: readonly unknown[] = new Array(FIRST_CELL).fill(undefined);
+
+/** A write's values with `key` (and the write's own fields) in their slots, the others unset. */
+function slotsFor(key: unknown, write?: DriverWrite<unknown>): unknown[] {
+  const values = UNSET.slice();
+  values[SLOT.key] = key;
+  if (write !== undefined) {
+    values[SLOT.now] = write.now;
+    values[SLOT.incarnation] = write.incarnation;
+    values[SLOT.hash] = write.hash;
+  }
+  return values;
+}
+
+function slotOf(name: string): number {
+  if (Object.hasOwn(SLOT, name)) return SLOT[name as keyof typeof SLOT];
+  if (/^c\d+$/.test(name)) return FIRST_CELL + Number(name.slice(1));
+  throw new TypeError(`no slot for the parameter @${name}`);
+}
 
 /**
  * A write: `statement` returns the system columns of the row it wrote (RETURNING), nothing
@@ -29,7 +68,7 @@ type Params = Record<string, unknown>;
  */
 export interface SqliteWrite {
   readonly statement: NamedStatement;
-  readonly params: Params;
+  readonly values: Slots;
   readonly quick?: { readonly statement: NamedStatement; readonly row: Params };
 }
 
@@ -69,7 +108,7 @@ export function sqliteStatements(
    * A missing version or time counts as 0; a missing hash stays NULL, so it is in no state and
    * out of none (a comparison with NULL is never true, and NOT of it neither).
    */
-  const inStates = (set: StateSet, name: string): string => {
+  const inStates = (set: StateSet, name: 'anyOf' | 'noneOf'): string => {
     const field = q(fieldColumn[set.field]);
     if (set.states.length === 1) {
       return set.field === 'hash'
@@ -82,12 +121,12 @@ export function sqliteStatements(
         : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${field}, 0) AS INTEGER)`;
     return `${state} IN (SELECT value FROM json_each(@${name}))`;
   };
-  const stateParams = (set: StateSet, name: string, params: Params) => {
+  const stateParams = (set: StateSet, name: 'anyOf' | 'noneOf', values: unknown[]) => {
     const [only] = set.states;
     if (set.states.length === 1 && only !== undefined) {
-      params[name] = only.value;
-      params[`${name}Incarnation`] = only.incarnation;
-    } else params[name] = JSON.stringify(stateKeys(set));
+      values[SLOT[name]] = only.value;
+      values[SLOT[`${name}Incarnation`]] = only.incarnation;
+    } else values[SLOT[name]] = JSON.stringify(stateKeys(set));
   };
 
   const conditionSql = (c: DriverCondition): string => {
@@ -97,11 +136,11 @@ export function sqliteStatements(
     if (c.modifiedAtMost !== undefined) parts.push(`coalesce(${q(system.modifiedAt)}, 0) <= @since`);
     return parts.length === 0 ? '1' : parts.join(' AND ');
   };
-  const conditionParams = (c: DriverCondition, params: Params): Params => {
-    if (c.anyOf) stateParams(c.anyOf, 'anyOf', params);
-    if (c.noneOf) stateParams(c.noneOf, 'noneOf', params);
-    if (c.modifiedAtMost !== undefined) params.since = c.modifiedAtMost;
-    return params;
+  const conditionValues = (c: DriverCondition, values: unknown[]): unknown[] => {
+    if (c.anyOf) stateParams(c.anyOf, 'anyOf', values);
+    if (c.noneOf) stateParams(c.noneOf, 'noneOf', values);
+    if (c.modifiedAtMost !== undefined) values[SLOT.since] = c.modifiedAtMost;
+    return values;
   };
 
   const insert = `INSERT INTO ${t} (${key}, ${written.join(', ')}, ${quote(system.version)}, ${quote(system.modifiedAt)}, ${quote(system.incarnation)})
@@ -150,25 +189,24 @@ export function sqliteStatements(
     if (found === undefined) {
       // A delete returns the whole row: integers as bigints, so a value past 2^53 is read
       // exactly. A write returns only system columns, which numbers hold.
-      found = { shape, full: prepareNamed(db, sqlFor[kind](c), kind === 'delete') };
+      found = { shape, full: prepareNamed(db, sqlFor[kind](c), slotOf, kind === 'delete') };
       prepared.set(shape, found);
     }
     last = found;
     return found;
   };
-  const cellNames = codec.columns.map((_, i) => `c${i}`);
 
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
   return {
     select: (id) => select.get(id) as Record<string, unknown> | undefined,
     write(id, write, cells, condition) {
-      const params: Params = { key: id, now: write.now, incarnation: write.incarnation, hash: write.hash };
-      for (let i = 0; i < cells.length; i++) params[cellNames[i] ?? ''] = cells[i];
-      conditionParams(condition, params);
+      const values = slotsFor(id, write);
+      for (let i = 0; i < cells.length; i++) values.push(cells[i]);
+      conditionValues(condition, values);
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
-      if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, params };
+      if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, values };
       // The row the quick form writes, as RETURNING would read it.
       const row: Params = {
         [system.version]: pin === undefined ? 1 : pin.version + 1,
@@ -177,15 +215,15 @@ export function sqliteStatements(
       };
       if (hasHash) row[system.hash] = write.hash;
       if (pin !== undefined) {
-        params.version = pin.version + 1;
-        params.lenient = write.strictClock ? 0 : 1;
+        values[SLOT.version] = pin.version + 1;
+        values[SLOT.lenient] = write.strictClock ? 0 : 1;
       }
-      shape.quick ??= prepareNamed(db, pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition));
-      return { statement: shape.full, params, quick: { statement: shape.quick, row } };
+      shape.quick ??= prepareNamed(db, pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition), slotOf);
+      return { statement: shape.full, values, quick: { statement: shape.quick, row } };
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,
-      params: conditionParams(condition, { key: id }),
+      values: conditionValues(condition, slotsFor(id)),
     }),
   };
 }

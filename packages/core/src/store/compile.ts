@@ -39,7 +39,10 @@ function statesOf(tags: readonly EntityTag[], strongOnly: boolean, strategy: Eta
     if (strongOnly && tag.weak) continue;
     const state = strategy.stateFor(tag.opaque);
     if (state === undefined) continue;
-    if (!states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) states.push(state);
+    // Usually one tag: no search (and no closure) for the first.
+    if (states.length === 0 || !states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) {
+      states.push(state);
+    }
   }
   return states.length === 0 ? undefined : { field: strategy.field, states };
 }

@@ -12,6 +12,16 @@ import type { EtagStrategy, TagSource } from './strategy.js';
 /** 'v' + 11 base-36 digits (2^53) + '.' + an 11-character incarnation: 24 characters, one sealed block. */
 const LONGEST_TAG = 24;
 
+const ZERO = 0x30;
+const DOT = 0x2e;
+
+/** The value of a lowercase base-36 digit (as `toString(36)` writes them), or -1. */
+function base36Digit(code: number): number {
+  if (code >= ZERO && code <= 0x39) return code - ZERO;
+  if (code >= 0x61 && code <= 0x7a) return code - 0x61 + 10;
+  return -1;
+}
+
 export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
   const prefix = name === 'version' ? 'v' : 't';
   const number = name === 'version' ? (s: TagSource) => s.version : (s: TagSource) => s.modifiedAt ?? 0;
@@ -22,14 +32,23 @@ export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
       prefix + number(source).toString(36) + (source.incarnation === null ? '' : `.${source.incarnation}`),
     stateFor(opaque) {
       if (opaque.length < 2 || opaque.length > LONGEST_TAG || opaque[0] !== prefix) return undefined;
-      const dot = opaque.indexOf('.');
-      const digits = dot === -1 ? opaque.slice(1) : opaque.slice(1, dot);
-      const incarnation = dot === -1 ? null : opaque.slice(dot + 1);
-      if (incarnation !== null && !isIncarnation(incarnation)) return undefined;
-      const value = Number.parseInt(digits, 36);
+      // The base-36 number, read digit by digit: every conditional write parses a tag, and
+      // this is a third of the cost of slicing, parseInt and spelling the number back.
+      let value = 0;
+      let end = 1;
+      for (; end < opaque.length; end++) {
+        const digit = base36Digit(opaque.charCodeAt(end));
+        if (digit === -1) break;
+        value = value * 36 + digit;
+        // Exact while at most 2^53 - 1: past it, no tag was ever issued.
+        if (value > Number.MAX_SAFE_INTEGER) return undefined;
+      }
       // Only the canonical spelling matches: "v01" was never issued, so it is not "v1".
-      if (!Number.isSafeInteger(value) || value < 0 || value.toString(36) !== digits) return undefined;
-      return { incarnation, value };
+      if (end === 1 || (opaque.charCodeAt(1) === ZERO && end > 2)) return undefined;
+      if (end === opaque.length) return { incarnation: null, value };
+      if (opaque.charCodeAt(end) !== DOT) return undefined;
+      const incarnation = opaque.slice(end + 1);
+      return isIncarnation(incarnation) ? { incarnation, value } : undefined;
     },
   };
 }
