@@ -59,8 +59,7 @@ export async function compare(pairs: readonly Pair[], time = 400, rounds = 7): P
       }
     }
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   return pairs.map((pair) => {
     const subject = ops.get(`${pair.name}:${pair.subject[0]}`) ?? [];
     const baseline = ops.get(`${pair.name}:${pair.baseline[0]}`) ?? [];

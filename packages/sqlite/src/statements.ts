@@ -218,7 +218,11 @@ export function sqliteStatements(
         values[SLOT.version] = pin.version + 1;
         values[SLOT.lenient] = write.strictClock ? 0 : 1;
       }
-      shape.quick ??= prepareNamed(db, pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition), slotOf);
+      shape.quick ??= prepareNamed(
+        db,
+        pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition),
+        slotOf,
+      );
       return { statement: shape.full, values, quick: { statement: shape.quick, row } };
     },
     remove: (id, condition) => ({
