@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   type DriverCondition,
+  type DriverRecord,
+  defineStore,
+  driverOf,
   pinnedVersion,
   type StatementKind,
   type StateSet,
   statementShape,
   writeKind,
 } from '../src/driver.js';
+import { createMemoryStore, UNCONDITIONAL } from '../src/index.js';
 
 const kinds: StatementKind[] = ['insert', 'update', 'upsert', 'delete', 'read'];
 const sets = (): (StateSet | undefined)[] => [
@@ -73,5 +77,42 @@ describe('writeKind and pinnedVersion', () => {
     );
     expect(pinnedVersion({ anyOf: { field: 'modifiedAt', states: one.states } })).toBe(undefined);
     expect(pinnedVersion({})).toBe(undefined);
+  });
+});
+
+describe('the incarnation a write carries', () => {
+  /** A memory store whose driver records the incarnation of every write it is given. */
+  const recorded = (records = new Map<string, DriverRecord<{ n: number }, string>>()) => {
+    const inner = driverOf(createMemoryStore<{ n: number }, string>({ records }));
+    if (inner === undefined) throw new Error('the memory store has a driver');
+    const incarnations: string[] = [];
+    const store = defineStore<{ n: number }, string>({
+      ...inner,
+      write(key, write, condition) {
+        incarnations.push(write.incarnation);
+        return inner.write(key, write, condition);
+      },
+    });
+    return { store, incarnations };
+  };
+
+  it('is drawn for a write that may create, and empty for one that cannot', async () => {
+    const { store, incarnations } = recorded();
+    const created = await store.create('a', { n: 1 });
+    const upserted = await store.put('b', { n: 1 }, UNCONDITIONAL);
+    if (!created.ok || !upserted.ok) throw new Error('expected both writes to succeed');
+    await store.put('a', { n: 2 }, { etagIn: [created.record.etag] });
+    await store.put('a', { n: 3 }, { exists: true });
+    await store.update('b', ({ n }) => ({ n: n + 1 }), UNCONDITIONAL);
+    expect(incarnations.map((id) => id.length)).toEqual([11, 11, 0, 0, 0]);
+  });
+
+  it('never makes an update of a record stored with an empty incarnation count as a create', async () => {
+    const records = new Map([
+      ['"a"', { key: 'a', value: { n: 1 }, version: 3, modifiedAt: 1, incarnation: '', hash: null }],
+    ]);
+    const { store } = recorded(records);
+    const outcome = await store.update('a', ({ n }) => ({ n: n + 1 }), UNCONDITIONAL);
+    expect(outcome).toMatchObject({ ok: true, created: false, record: { value: { n: 2 }, version: 4 } });
   });
 });

@@ -17,6 +17,7 @@ import {
   type DriverWrite,
   type StoreDriver,
   satisfiesCondition,
+  writeKind,
 } from './driver.js';
 import { newIncarnation } from './incarnation.js';
 import type { Store, StoredRecord, StoreOptions, WriteOutcome } from './store.js';
@@ -49,6 +50,8 @@ function pinTo(record: DriverRecord<unknown, unknown>): DriverCondition {
   };
 }
 const ABSENT: DriverCondition = Object.freeze({ exists: false });
+/** The incarnation of a write that cannot create its record (see `prepare`). */
+const NO_INCARNATION = '';
 
 /**
  * The write with a clock past the record it is pinned to: that record's modification time is
@@ -111,7 +114,13 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     return openCondition(condition, sealer).then((opened) => compileCondition(opened, strategy));
   };
 
-  const prepare = (key: K, value: T): DriverWrite<T> | Promise<DriverWrite<T>> => {
+  /**
+   * The write of `value`. `mayCreate`: whether its condition lets it create the record; only
+   * then does it draw an incarnation (random bytes cost more than the rest of a write's
+   * preparation), and a write that cannot create carries `NO_INCARNATION`, which no driver
+   * reads (a driver writes the incarnation only on insert and upsert).
+   */
+  const prepare = (key: K, value: T, mayCreate: boolean): DriverWrite<T> | Promise<DriverWrite<T>> => {
     if (value === undefined) throw new TypeError('a value is required');
     const stored = driver.prepareValue(value, key);
     const hash = hashValue === undefined ? null : hashValue(stored);
@@ -120,7 +129,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
       hash: digest,
       now: now(),
       strictClock: strategy.field === 'modifiedAt',
-      incarnation: newIncarnation(),
+      incarnation: mayCreate ? newIncarnation() : NO_INCARNATION,
     });
     return hash instanceof Promise ? hash.then(write) : write(hash);
   };
@@ -192,7 +201,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     write: DriverWrite<T>,
   ): WriteOutcome<T, K> | Promise<WriteOutcome<T, K>> => {
     // An update never changes a record's incarnation: only a record created now has ours.
-    const created = raw.incarnation === write.incarnation;
+    const created = write.incarnation !== NO_INCARNATION && raw.incarnation === write.incarnation;
     const record = recordOf(raw);
     return record instanceof Promise
       ? record.then((known) => ({ ok: true, record: known, created }))
@@ -203,7 +212,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
     checked(key);
     const compiling = compile(condition);
     const compiled = compiling instanceof Promise ? await compiling : compiling;
-    const preparing = prepare(key, value);
+    const preparing = prepare(key, value, compiled !== NO_RECORD_MATCHES && writeKind(compiled) !== 'update');
     const write = preparing instanceof Promise ? await preparing : preparing;
     // The common case inline: one conditional write, answered at once.
     const first =
@@ -246,7 +255,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
         if (current === undefined) return failure(current);
         const known = await withHash(current);
         if (!satisfiesCondition(compiled, known)) return failure(current);
-        const write = await prepare(key, await change(current.value, await recordOf(known)));
+        const write = await prepare(key, await change(current.value, await recordOf(known)), false);
         // Pinned to the record read: any write in between (or a delete and create) makes it fail.
         const outcome = await driver.write(key, clockedFor(write, current), pinTo(current));
         if (outcome.ok) return success(outcome.record, write);

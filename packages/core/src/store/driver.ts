@@ -101,7 +101,8 @@ export interface DriverWrite<T> {
   /**
    * The incarnation of a record this write creates. An update never changes a record's
    * incarnation (a record created before the store keeps none), so core knows a write
-   * created the record exactly when the record returned carries this one.
+   * created the record exactly when the record returned carries this one. Empty for a write
+   * whose condition cannot create (`writeKind` is `update`): write it on insert and upsert only.
    */
   readonly incarnation: string;
 }
