@@ -6,7 +6,7 @@
  * a conflict returns is the one that beat the write.
  */
 import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
-import { type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
+import { type DriverOutcome, type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
 import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
@@ -115,21 +115,30 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    * its system columns and the record is the value just `written`; a delete returns the row.
    */
   const run = ({ statement, values, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
-    whenUnlocked(() => {
-      let row: Row | undefined;
-      if (quick === undefined) row = statement.get(values) as Row | undefined;
-      else {
-        // The key is unique (see `keyIsUnique`): 1 change is the write, 0 is none.
+    whenUnlocked((): DriverOutcome<T, K> => {
+      if (quick !== undefined && written !== undefined) {
+        // The key is unique (see `keyUniqueness`): 1 change is the write, 0 is none.
         const { changes } = quick.statement.run(values);
         if (changes > 1) throw new IfMatchError('STORE_ERROR', `the key matched ${changes} rows of ${table}`);
-        row = changes === 1 ? quick.row : undefined;
+        if (changes === 1) {
+          const fields = quick.written;
+          return {
+            ok: true,
+            record: {
+              key: key as K,
+              value: written.value,
+              version: fields.version,
+              modifiedAt: fields.modifiedAt,
+              incarnation: fields.incarnation,
+              hash: fields.hash,
+            },
+          };
+        }
       }
+      const row = quick === undefined ? (statement.get(values) as Row | undefined) : undefined;
       const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, values, key);
-      if (!result.ok) return { ok: false as const, current: result.row && toRecord(result.row, key) };
-      return {
-        ok: true as const,
-        record: toRecord(result.row, key, written === undefined ? undefined : written.value),
-      };
+      if (!result.ok) return { ok: false, current: result.row && toRecord(result.row, key) };
+      return { ok: true, record: toRecord(result.row, key, written === undefined ? undefined : written.value) };
     }, lockTimeoutMs);
 
   const guard = errorGuard(toIfMatchError);

@@ -38,12 +38,14 @@ const SLOT = {
   lenient: 10,
 } as const;
 const FIRST_CELL = Object.keys(SLOT).length;
-/** Every slot before the cells, unset: packed, so reading an unset one never looks at Array.prototype. */
-const UNSET: readonly unknown[] = new Array(FIRST_CELL).fill(undefined);
 
-/** A write's values with `key` (and the write's own fields) in their slots, the others unset. */
-function slotsFor(key: unknown, write?: DriverWrite<unknown>): unknown[] {
-  const values = UNSET.slice();
+/**
+ * A write's values with `key` (and the write's own fields) in their slots, the others unset,
+ * sized for the cells. `unset`: every slot unset, packed, so that reading an unset one never
+ * looks at Array.prototype.
+ */
+function slotsFor(unset: readonly unknown[], key: unknown, write?: DriverWrite<unknown>): unknown[] {
+  const values = unset.slice();
   values[SLOT.key] = key;
   if (write !== undefined) {
     values[SLOT.now] = write.now;
@@ -59,17 +61,25 @@ function slotOf(name: string): number {
   throw new TypeError(`no slot for the parameter @${name}`);
 }
 
+/** The system fields of a record a quick write wrote: known before it runs. */
+export interface WrittenFields {
+  readonly version: number;
+  readonly modifiedAt: number;
+  readonly incarnation: string | null;
+  readonly hash: string | null;
+}
+
 /**
  * A write: `statement` returns the system columns of the row it wrote (RETURNING), nothing
  * when its condition fails. `quick`, when present, is the same write without RETURNING, for
  * the common case whose outcome is known beforehand (a create, or an update pinned to one
- * version): if it changes the row, the row is `quick.row`; if not, `statement` decides.
+ * version): if it changes the row, the row holds `quick.written`; if not, `statement` decides.
  * RETURNING costs SQLite about a fifth of a one-row UPDATE, paid on every write otherwise.
  */
 export interface SqliteWrite {
   readonly statement: NamedStatement;
   readonly values: Slots;
-  readonly quick?: { readonly statement: NamedStatement; readonly row: Params };
+  readonly quick?: { readonly statement: NamedStatement; readonly written: WrittenFields };
 }
 
 export interface SqliteStatements {
@@ -121,12 +131,13 @@ export function sqliteStatements(
         : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${field}, 0) AS INTEGER)`;
     return `${state} IN (SELECT value FROM json_each(@${name}))`;
   };
-  const stateParams = (set: StateSet, name: 'anyOf' | 'noneOf', values: unknown[]) => {
+  /** Puts a state set's values in its slots: `slot` for the value (or the list), `incarnationSlot`. */
+  const stateParams = (set: StateSet, slot: number, incarnationSlot: number, values: unknown[]) => {
     const [only] = set.states;
     if (set.states.length === 1 && only !== undefined) {
-      values[SLOT[name]] = only.value;
-      values[SLOT[`${name}Incarnation`]] = only.incarnation;
-    } else values[SLOT[name]] = JSON.stringify(stateKeys(set));
+      values[slot] = only.value;
+      values[incarnationSlot] = only.incarnation;
+    } else values[slot] = JSON.stringify(stateKeys(set));
   };
 
   const conditionSql = (c: DriverCondition): string => {
@@ -137,8 +148,8 @@ export function sqliteStatements(
     return parts.length === 0 ? '1' : parts.join(' AND ');
   };
   const conditionValues = (c: DriverCondition, values: unknown[]): unknown[] => {
-    if (c.anyOf) stateParams(c.anyOf, 'anyOf', values);
-    if (c.noneOf) stateParams(c.noneOf, 'noneOf', values);
+    if (c.anyOf) stateParams(c.anyOf, SLOT.anyOf, SLOT.anyOfIncarnation, values);
+    if (c.noneOf) stateParams(c.noneOf, SLOT.noneOf, SLOT.noneOfIncarnation, values);
     if (c.modifiedAtMost !== undefined) values[SLOT.since] = c.modifiedAtMost;
     return values;
   };
@@ -196,24 +207,25 @@ export function sqliteStatements(
     return found;
   };
 
+  const unset: readonly unknown[] = new Array(FIRST_CELL + codec.columns.length).fill(undefined);
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
   return {
     select: (id) => select.get(id) as Record<string, unknown> | undefined,
     write(id, write, cells, condition) {
-      const values = slotsFor(id, write);
-      for (let i = 0; i < cells.length; i++) values.push(cells[i]);
+      const values = slotsFor(unset, id, write);
+      for (let i = 0; i < cells.length; i++) values[FIRST_CELL + i] = cells[i];
       conditionValues(condition, values);
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
       if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, values };
-      // The row the quick form writes, as RETURNING would read it.
-      const row: Params = {
-        [system.version]: pin === undefined ? 1 : pin.version + 1,
-        [system.modifiedAt]: write.now,
-        [system.incarnation]: pin === undefined ? write.incarnation : pin.incarnation,
+      // What the quick form writes, as RETURNING would read it.
+      const written: WrittenFields = {
+        version: pin === undefined ? 1 : pin.version + 1,
+        modifiedAt: write.now,
+        incarnation: pin === undefined ? write.incarnation : pin.incarnation,
+        hash: hasHash ? write.hash : null,
       };
-      if (hasHash) row[system.hash] = write.hash;
       if (pin !== undefined) {
         values[SLOT.version] = pin.version + 1;
         values[SLOT.lenient] = write.strictClock ? 0 : 1;
@@ -223,11 +235,11 @@ export function sqliteStatements(
         pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition),
         slotOf,
       );
-      return { statement: shape.full, values, quick: { statement: shape.quick, row } };
+      return { statement: shape.full, values, quick: { statement: shape.quick, written } };
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,
-      values: conditionValues(condition, slotsFor(id)),
+      values: conditionValues(condition, slotsFor(unset, id)),
     }),
   };
 }
