@@ -18,8 +18,6 @@ import type { RowCodec } from './codec.js';
 import { type NamedStatement, prepareNamed, type Slots } from './named.js';
 import { quote, type SystemColumns } from './schema.js';
 
-type Params = Record<string, unknown>;
-
 /**
  * The slot of each named parameter in a write's values (`Slots`); the value columns' cells,
  * `@c0`, `@c1`…, follow from `FIRST_CELL` on. Every statement below uses these names only.
