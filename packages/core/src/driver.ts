@@ -11,7 +11,7 @@ export {
   runBackfill,
 } from './backfill/run.js';
 export { canonicalJson, hashableJson, jsonCopy, jsonText } from './canonical-json.js';
-export { errorGuard, IfMatchError, type OperationKind } from './errors.js';
+export { type ErrorGuard, errorGuard, IfMatchError, type OperationKind } from './errors.js';
 export { MAX_CONDITION_TAGS } from './store/compile.js';
 export { defineStore, driverOf } from './store/define-store.js';
 export {

@@ -61,21 +61,26 @@ export function isIfMatchError(error: unknown, code?: IfMatchErrorCode): error i
 export type OperationKind = 'read' | 'write';
 
 /**
+ * `errorGuard`'s wrapper: an asynchronous operation gives a promise; a synchronous one its
+ * result at once (or a rejected promise for what it threw), so that a driver on a synchronous
+ * database answers without a turn of the event loop.
+ */
+export interface ErrorGuard {
+  <R>(kind: OperationKind, operation: () => Promise<R>): Promise<R>;
+  <R>(kind: OperationKind, operation: () => R | Promise<R>): R | Promise<R>;
+}
+
+/**
  * The one wrapper adapters put around their driver calls: whatever the native client throws
  * leaves as the `IfMatchError` that `map` (the adapter's single mapping function) makes of it.
  * An `IfMatchError` thrown inside (an invalid value, say) passes through unchanged.
  */
-export function errorGuard(
-  map: (error: unknown, kind: OperationKind) => IfMatchError,
-): <R>(kind: OperationKind, operation: () => R | Promise<R>) => Promise<R> {
+export function errorGuard(map: (error: unknown, kind: OperationKind) => IfMatchError): ErrorGuard {
   const mapped = (error: unknown, kind: OperationKind) => (isIfMatchError(error) ? error : map(error, kind));
-  // Not an async function: a synchronous driver (better-sqlite3) pays no extra turn of the loop.
-  return (kind, operation) => {
+  return <R>(kind: OperationKind, operation: () => R | Promise<R>): R | Promise<R> => {
     try {
       const result = operation();
-      return result instanceof Promise
-        ? result.catch((error: unknown) => Promise.reject(mapped(error, kind)))
-        : Promise.resolve(result);
+      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(mapped(error, kind))) : result;
     } catch (error) {
       return Promise.reject(mapped(error, kind));
     }

@@ -7,9 +7,20 @@ describe('errorGuard', () => {
     (error, kind) => new IfMatchError(kind === 'write' ? 'OUTCOME_UNKNOWN' : 'TRANSPORT', 'mapped', { cause: error }),
   );
 
-  it('passes results through, sync or async', async () => {
-    expect(await guard('read', () => 1)).toBe(1);
-    expect(await guard('write', async () => 2)).toBe(2);
+  it('passes a synchronous result through at once, an asynchronous one as its promise', async () => {
+    // At once: a driver on a synchronous database answers without a turn of the event loop.
+    expect(guard('read', () => 1)).toBe(1);
+    const later = guard('write', async () => 2);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toBe(2);
+  });
+
+  it('turns what a synchronous operation throws into a rejected promise, never a throw', async () => {
+    const answer = guard('read', (): number => {
+      throw new Error('disk I/O error');
+    });
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).rejects.toMatchObject({ code: 'TRANSPORT' });
   });
 
   it('maps what an operation throws, with the kind of operation, keeping the cause', async () => {

@@ -144,7 +144,8 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
       target: `sqlite:${table}`,
       lanes: 1,
       storesHashes: hasHash,
-      count: () => guard('read', () => whenUnlocked(() => Number((count.get() as { n: number }).n), lockTimeoutMs)),
+      count: async () =>
+        guard('read', () => whenUnlocked(() => Number((count.get() as { n: number }).n), lockTimeoutMs)),
       scan: (_lane, after, limit) =>
         guard('read', async () => {
           const rows = await whenUnlocked(
@@ -171,7 +172,7 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
           }
         },
       }),
-      apply: (changes) => guard('write', () => whenUnlocked(() => applyBatch.immediate(changes), lockTimeoutMs)),
+      apply: async (changes) => guard('write', () => whenUnlocked(() => applyBatch.immediate(changes), lockTimeoutMs)),
     },
     options,
   );

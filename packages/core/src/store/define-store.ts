@@ -163,7 +163,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
   };
 
   /** One attempt of a write (`write` given) or delete under a condition. */
-  type Attempt = (condition: DriverCondition) => Promise<DriverOutcome<T, K>>;
+  type Attempt = (condition: DriverCondition) => DriverOutcome<T, K> | Promise<DriverOutcome<T, K>>;
   const attemptOf =
     (key: K, write: DriverWrite<T> | undefined): Attempt =>
     (condition) =>
@@ -208,15 +208,59 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
       : { ok: true, record, created };
   };
 
-  const put = async (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
-    checked(key);
-    const compiling = compile(condition);
-    const compiled = compiling instanceof Promise ? await compiling : compiling;
-    const preparing = prepare(key, value, compiled !== NO_RECORD_MATCHES && writeKind(compiled) !== 'update');
-    const write = preparing instanceof Promise ? await preparing : preparing;
-    // The common case inline: one conditional write, answered at once.
+  /**
+   * A put. The common case (no secret to open, no hash to wait for, a driver that answers at
+   * once, a first attempt that succeeds) runs without a single await: on a synchronous
+   * database every turn of the event loop is a sizeable part of a write. Anything else
+   * continues where it stands in the stages below, each awaiting what the one before left.
+   */
+  const put = (key: K, value: T, condition: WriteCondition): Promise<WriteOutcome<T, K>> => {
+    try {
+      checked(key);
+      const compiled = compile(condition);
+      if (compiled instanceof Promise || compiled === NO_RECORD_MATCHES) {
+        return putCompiled(key, value, condition, compiled);
+      }
+      const write = prepare(key, value, writeKind(compiled) !== 'update');
+      if (write instanceof Promise) return putPrepared(key, condition, compiled, write);
+      const first = driver.write(key, write, compiled);
+      if (first instanceof Promise || !first.ok) return putAttempted(key, condition, compiled, write, first);
+      const outcome = success(first.record, write);
+      return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const putCompiled = async (
+    key: K,
+    value: T,
+    condition: WriteCondition,
+    compiling: Compiled | Promise<Compiled>,
+  ): Promise<WriteOutcome<T, K>> => {
+    const compiled = await compiling;
+    const write = prepare(key, value, compiled !== NO_RECORD_MATCHES && writeKind(compiled) !== 'update');
+    return putPrepared(key, condition, compiled, write);
+  };
+  const putPrepared = async (
+    key: K,
+    condition: WriteCondition,
+    compiled: Compiled,
+    preparing: DriverWrite<T> | Promise<DriverWrite<T>>,
+  ): Promise<WriteOutcome<T, K>> => {
+    const write = await preparing;
     const first =
       compiled === NO_RECORD_MATCHES ? await settle(key, compiled, write) : await driver.write(key, write, compiled);
+    return putAttempted(key, condition, compiled, write, first);
+  };
+  /** After the first attempt: a refusal settled (pinned retries, "already applied"), or the success. */
+  const putAttempted = async (
+    key: K,
+    condition: WriteCondition,
+    compiled: Compiled,
+    write: DriverWrite<T>,
+    attempt: DriverOutcome<T, K> | Promise<DriverOutcome<T, K>>,
+  ): Promise<WriteOutcome<T, K>> => {
+    const first = await attempt;
     const outcome =
       first.ok || compiled === NO_RECORD_MATCHES ? first : await settleRefusal(compiled, first, attemptOf(key, write));
     if (outcome.ok) return success(outcome.record, write);

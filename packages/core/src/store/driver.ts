@@ -127,15 +127,18 @@ export interface StoreCapabilities {
  */
 export interface StoreDriver<T, K> {
   readonly capabilities: StoreCapabilities;
-  /** The record, or undefined. */
-  read(key: K): Promise<DriverRecord<T, K> | undefined>;
+  /**
+   * The record, or undefined. Each of `read`, `write` and `remove` may answer at once instead
+   * of with a promise (a synchronous database: `errorGuard` passes such answers through).
+   */
+  read(key: K): DriverRecord<T, K> | undefined | Promise<DriverRecord<T, K> | undefined>;
   /**
    * Inserts or updates `key` if `condition` holds; returns the record written, or the
    * current one (`writeKind(condition)` tells which statement fits).
    */
-  write(key: K, write: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>>;
+  write(key: K, write: DriverWrite<T>, condition: DriverCondition): DriverOutcome<T, K> | Promise<DriverOutcome<T, K>>;
   /** Deletes `key` if `condition` holds (it is never satisfied by absence); returns the deleted record or the current one. */
-  remove(key: K, condition: DriverCondition): Promise<DriverOutcome<T, K>>;
+  remove(key: K, condition: DriverCondition): DriverOutcome<T, K> | Promise<DriverOutcome<T, K>>;
   /**
    * Checks a key before anything is sent (throws a `TypeError` for a key this database
    * cannot hold or would misread, such as a query operator).
