@@ -105,9 +105,16 @@ export function columnsCodec<T>(
 ): RowCodec<T> {
   const valueColumns = [...columns.keys()].filter((name) => !system.has(name));
   const affinities = valueColumns.map((name) => columns.get(name) ?? 'blob');
+  const members = new Set(valueColumns);
+  /**
+   * A value with every column as its own member, in column order: each value read or written
+   * is a copy of it with the members filled in, which V8 makes in one step with its final
+   * shape (and a column named "__proto__" stays a member, never a prototype).
+   */
+  const blank: Row = Object.fromEntries(valueColumns.map((name) => [name, null]));
   const rules = {
     noun: 'column',
-    isMember: (name: string) => columns.has(name) && !system.has(name),
+    isMember: (name: string) => members.has(name),
     keyPart: (name: string, key: unknown) => (name === keyColumn ? key : undefined),
   };
   return {
@@ -116,7 +123,7 @@ export function columnsCodec<T>(
       checkMembers(value, rules, key);
       // A put replaces the whole row: a member left out (or undefined) is stored as NULL.
       const cells: unknown[] = new Array(valueColumns.length);
-      const readBack: Row = {};
+      const readBack: Row = { ...blank };
       for (let i = 0; i < valueColumns.length; i++) {
         const name = valueColumns[i] ?? '';
         const affinity = affinities[i] ?? 'blob';
@@ -135,7 +142,7 @@ export function columnsCodec<T>(
       return { cells, value: readBack as T };
     },
     fromRow(row) {
-      const value: Row = {};
+      const value: Row = { ...blank };
       for (let i = 0; i < valueColumns.length; i++) {
         const name = valueColumns[i] ?? '';
         value[name] = fromCell(affinities[i] ?? 'blob', row[name]);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorCodeOf } from '@ifmatch/contract';
 import { UNCONDITIONAL } from '@ifmatch/core';
-import { createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
+import { addSystemColumns, createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContractTable, openDatabase, tempDir } from './helpers.js';
@@ -18,6 +18,17 @@ function memoryTable() {
 }
 
 describe('row mode', () => {
+  it('refuses a table with a column named "__proto__", whose values better-sqlite3 loses on read', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE odd (id TEXT PRIMARY KEY, "__proto__" TEXT, n INTEGER)');
+    addSystemColumns(db, 'odd');
+    expect(() => createSqliteStore({ db, table: 'odd' })).toThrow(/__proto__/);
+    // Why: the driver's own row object drops the column.
+    db.prepare('INSERT INTO odd (id, "__proto__", n) VALUES (?, ?, ?)').run('a', 'x', 1);
+    const row = db.prepare('SELECT * FROM odd').get() as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).not.toBe('x');
+  });
+
   it('stores each member in its column, JSON columns as JSON text', async () => {
     const { db, store } = memoryTable();
     await store.create('a', { title: 'A', count: 2, details: { deep: [1, { x: true }] } });
