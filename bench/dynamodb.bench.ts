@@ -70,7 +70,9 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
           target: 0.9,
         },
       ],
-      1000,
+      500,
+      15,
+      4000,
     );
     const races = [
       await oneWinnerRace('DynamoDB', store, { title: 'race', count: 0 }),

@@ -44,7 +44,25 @@ export interface Pair {
  * moment (another process, a WAL checkpoint, the emulator's JIT), which a ratio of two
  * separate medians would not cancel. The ops/s shown are each side's median.
  */
-export async function compare(pairs: readonly Pair[], time = 400, rounds = 7): Promise<Comparison[]> {
+export async function compare(
+  pairs: readonly Pair[],
+  time = 400,
+  rounds = 7,
+  /**
+   * Both sides of every pair, alternately, for this long before the first round: a server
+   * with a JIT of its own (DynamoDB Local and the MongoDB stand-in run on the JVM) still
+   * speeds up for seconds, and a round measured while it does compares two moments.
+   */
+  warmupMs = 0,
+): Promise<Comparison[]> {
+  for (const pair of pairs) {
+    for (let slice = 0; slice < 4 && warmupMs > 0; slice++) {
+      for (const [, fn] of [pair.subject, pair.baseline]) {
+        const until = performance.now() + warmupMs / 8;
+        while (performance.now() < until) await fn();
+      }
+    }
+  }
   const ops = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const pair of pairs) {

@@ -46,40 +46,45 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
     await Item.deleteMany({});
     const { _id: itemId } = await Item.create({ title: 'benchmark', count: 0 });
 
-    const comparisons = await compare([
-      {
-        name: 'MongoDB stand-in: put with If-Match ÷ the same conditional replaceOne by hand',
-        subject: ifmatchPut,
-        baseline: [
-          'replaceOne({ _id, version })',
-          async () => {
-            const result = await collection.replaceOne(
-              { _id: 'hand', version: handVersion },
-              { title: 'benchmark', count: ++count, version: handVersion + 1, modifiedAt: Date.now() },
-            );
-            if (result.matchedCount !== 1) throw new Error('unexpected conflict');
-            handVersion++;
-          },
-        ],
-        metric: 'speedup',
-        target: 0.9,
-      },
-      {
-        name: 'MongoDB stand-in: put with If-Match vs Mongoose findById + save() (optimisticConcurrency)',
-        subject: ifmatchPut,
-        baseline: [
-          'Mongoose findById, then save()',
-          async () => {
-            const item = await Item.findById(itemId);
-            if (item === null) throw new Error('the document is missing');
-            item.count = ++count;
-            await item.save();
-          },
-        ],
-        metric: 'speedup',
-        target: 2.5,
-      },
-    ]);
+    const comparisons = await compare(
+      [
+        {
+          name: 'MongoDB stand-in: put with If-Match ÷ the same conditional replaceOne by hand',
+          subject: ifmatchPut,
+          baseline: [
+            'replaceOne({ _id, version })',
+            async () => {
+              const result = await collection.replaceOne(
+                { _id: 'hand', version: handVersion },
+                { title: 'benchmark', count: ++count, version: handVersion + 1, modifiedAt: Date.now() },
+              );
+              if (result.matchedCount !== 1) throw new Error('unexpected conflict');
+              handVersion++;
+            },
+          ],
+          metric: 'speedup',
+          target: 0.9,
+        },
+        {
+          name: 'MongoDB stand-in: put with If-Match vs Mongoose findById + save() (optimisticConcurrency)',
+          subject: ifmatchPut,
+          baseline: [
+            'Mongoose findById, then save()',
+            async () => {
+              const item = await Item.findById(itemId);
+              if (item === null) throw new Error('the document is missing');
+              item.count = ++count;
+              await item.save();
+            },
+          ],
+          metric: 'speedup',
+          target: 2.5,
+        },
+      ],
+      400,
+      7,
+      4000,
+    );
     const seed = { title: 'race', count: 0 };
     return {
       comparisons,

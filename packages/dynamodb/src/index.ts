@@ -104,11 +104,11 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
    * carries this write's id: the SDK retried a request whose first attempt had succeeded.
    */
   const conditional = async (
-    send: () => Promise<Item | undefined>,
+    send: () => Promise<DriverRecord<T, K>>,
     writeId: string | undefined,
   ): Promise<DriverOutcome<T, K>> => {
     try {
-      return { ok: true, record: toRecord((await send()) ?? {}) };
+      return { ok: true, record: await send() };
     } catch (error) {
       const failed = failedItem(error);
       if (failed === undefined) throw error;
@@ -159,7 +159,15 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return marshall(item, { removeUndefinedValues: true });
+      // The item as sent is the record: its value is the prepared one, which reads back as is.
+      return {
+        key,
+        value: write.value,
+        version: item[system.version] as number,
+        modifiedAt: write.now,
+        incarnation,
+        hash: write.hash,
+      };
     }, writeId);
   };
 
@@ -203,7 +211,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return result.Attributes;
+      return toRecord(result.Attributes ?? {});
     }, writeId);
   };
 
@@ -224,7 +232,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return result.Attributes;
+      return toRecord(result.Attributes ?? {});
     }, undefined);
   };
 

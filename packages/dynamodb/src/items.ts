@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { IfMatchError } from '@ifmatch/core';
-import { checkMembers } from '@ifmatch/core/driver';
+import { checkMembers, jsonCopy } from '@ifmatch/core/driver';
 
 type Plain = Record<string, unknown>;
 
@@ -47,8 +47,28 @@ function checkNumbers(value: AttributeValue | undefined): void {
   for (const n of value.NS ?? []) checkNumbers({ N: n });
 }
 
-/** The value as DynamoDB stores and returns it: undefined members dropped; INVALID_VALUE if it cannot be. */
-function roundTrip(value: unknown): unknown {
+/** Whether every number in plain data is one the SDK marshals (it refuses any past 2^53). */
+function safeNumbers(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  if (typeof value !== 'object' || value === null) return true;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) if (!safeNumbers(member)) return false;
+  return true;
+}
+
+/**
+ * The value as DynamoDB stores and returns it: undefined members dropped; INVALID_VALUE if it
+ * cannot be. Plain JSON data with numbers the SDK takes reads back as a copy of itself, made
+ * without marshalling it there and back (every write prepares its value: this is most of a
+ * write's own work); anything else (sets, bytes, undefined members…) takes the SDK's road.
+ */
+export function roundTrip(value: unknown): unknown {
+  const copy = jsonCopy(value);
+  if (copy !== undefined && safeNumbers(copy)) return copy;
+  return sdkRoundTrip(value);
+}
+
+/** `roundTrip` by the SDK: marshalled, checked, and unmarshalled. */
+export function sdkRoundTrip(value: unknown): unknown {
   let stored: AttributeValue | undefined;
   try {
     stored = marshall({ v: value }, { removeUndefinedValues: true }).v;
