@@ -60,12 +60,13 @@ function copy(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || depth >= MAX_COPY_DEPTH) return undefined;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
-    const out: unknown[] = new Array(value.length);
+    // Filled by push, so the copy is a packed array: JSON.stringify writes those faster.
+    const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
       if (!(i in value)) return undefined; // a hole reads back as null
       const item = copy(value[i], depth + 1);
       if (item === undefined) return undefined;
-      out[i] = item;
+      out.push(item);
     }
     return out;
   }
