@@ -44,7 +44,7 @@ const MAX_COPY_DEPTH = 256;
 /**
  * A deep copy of `value` when it is plain JSON data, undefined otherwise. Plain: null,
  * booleans, strings, finite numbers other than -0, arrays without holes and objects of
- * `Object.prototype` without `toJSON` or a `__proto__` member, all of it plain, at most
+ * `Object.prototype` without a `__proto__` member, none with a `toJSON`, all of it plain, at most
  * `MAX_COPY_DEPTH` deep (so a cycle is not plain). For plain data the copy is exactly what
  * `JSON.parse(jsonText(value))` returns, built without writing and parsing text: adapters
  * return the value as it reads back on every write, and this is most of its cost. Anything
@@ -58,6 +58,9 @@ function copy(value: unknown, depth: number): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : undefined;
   if (typeof value !== 'object' || depth >= MAX_COPY_DEPTH) return undefined;
+  // JSON.stringify writes what toJSON returns (an array's own, or one a polyfill put on
+  // Array.prototype, as an object's): not plain.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
     // Filled by push, so the copy is a packed array: JSON.stringify writes those faster.
@@ -71,7 +74,6 @@ function copy(value: unknown, depth: number): unknown {
     return out;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     // Assigning "__proto__" would set the copy's prototype, not a member.

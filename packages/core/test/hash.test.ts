@@ -168,6 +168,7 @@ describe('jsonCopy', () => {
     ['a bigint', { n: 1n }],
     ['a date', { at: new Date(0) }],
     ['a toJSON member', { toJSON: () => 1 }],
+    ['an array with its own toJSON', { tags: Object.assign(['a', 'b'], { toJSON: () => 'a,b' }) }],
     ['an own __proto__ member', JSON.parse('{"__proto__": {"admin": true}}')],
     ['an object without a prototype', Object.create(null)],
     [
@@ -181,6 +182,18 @@ describe('jsonCopy', () => {
     ['nesting deeper than 256', JSON.parse(`${'['.repeat(300)}${']'.repeat(300)}`)],
   ])('is undefined for %s (the text road decides)', (_name, value) => {
     expect(jsonCopy(value)).toBeUndefined();
+  });
+
+  it('is undefined for an array when a polyfill put toJSON on Array.prototype', () => {
+    const prototype = Array.prototype as { toJSON?: () => string };
+    prototype.toJSON = function (this: unknown[]) {
+      return this.join(',');
+    };
+    try {
+      expect(jsonCopy({ tags: ['a', 'b'] })).toBeUndefined();
+    } finally {
+      delete prototype.toJSON;
+    }
   });
 
   it('copies what it can to the depth bound, member order kept', () => {

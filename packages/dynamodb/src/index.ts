@@ -159,9 +159,11 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      // The item as sent is the record: its value is the prepared one, which reads back as is.
+      // The item as sent is the record: its value is the prepared one, which reads back as
+      // is; its key the key attributes alone, as a read gives them.
+      const parts = items.keyParts(key);
       return {
-        key,
+        key: (table.sortKey === undefined ? parts[table.partitionKey] : parts) as K,
         value: write.value,
         version: item[system.version] as number,
         modifiedAt: write.now,

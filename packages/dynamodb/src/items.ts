@@ -47,23 +47,35 @@ function checkNumbers(value: AttributeValue | undefined): void {
   for (const n of value.NS ?? []) checkNumbers({ N: n });
 }
 
-/** Whether every number in plain data is one the SDK marshals (it refuses any past 2^53). */
-function safeNumbers(value: unknown): boolean {
+/**
+ * Whether the SDK marshals plain data as the copy holds it: every number one it takes (it
+ * refuses any past 2^53), and no object with a `constructor` member (the SDK picks an
+ * attribute's type by `value.constructor.name`, so `{"constructor": {"name": "String"}}` would
+ * be stored as something else).
+ */
+function marshalsAsCopied(value: unknown): boolean {
   if (typeof value === 'number') return Math.abs(value) <= Number.MAX_SAFE_INTEGER;
   if (typeof value !== 'object' || value === null) return true;
-  for (const member of Array.isArray(value) ? value : Object.values(value)) if (!safeNumbers(member)) return false;
+  if (!Array.isArray(value) && Object.hasOwn(value, 'constructor')) return false;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) if (!marshalsAsCopied(member)) return false;
   return true;
+}
+
+/** Whether Object.prototype has an enumerable member, which the SDK's `for…in` would store. */
+function prototypePolluted(): boolean {
+  for (const _ in {}) return true;
+  return false;
 }
 
 /**
  * The value as DynamoDB stores and returns it: undefined members dropped; INVALID_VALUE if it
- * cannot be. Plain JSON data with numbers the SDK takes reads back as a copy of itself, made
+ * cannot be. Plain JSON data the SDK marshals as it is (`marshalsAsCopied`) reads back as a copy of itself, made
  * without marshalling it there and back (every write prepares its value: this is most of a
  * write's own work); anything else (sets, bytes, undefined members…) takes the SDK's road.
  */
 export function roundTrip(value: unknown): unknown {
   const copy = jsonCopy(value);
-  if (copy !== undefined && safeNumbers(copy)) return copy;
+  if (copy !== undefined && marshalsAsCopied(copy) && !prototypePolluted()) return copy;
   return sdkRoundTrip(value);
 }
 

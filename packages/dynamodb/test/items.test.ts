@@ -12,6 +12,16 @@ const outcome = (run: () => unknown) => {
 };
 
 describe('roundTrip', () => {
+  it('takes the SDK road while Object.prototype has an enumerable member, which the SDK stores', () => {
+    const prototype = Object.prototype as { polluted?: number };
+    prototype.polluted = 1;
+    try {
+      expect(outcome(() => roundTrip({ a: 1 }))).toStrictEqual(outcome(() => sdkRoundTrip({ a: 1 })));
+    } finally {
+      delete prototype.polluted;
+    }
+  });
+
   it('reads plain data back exactly as the SDK does, without sharing an object with the value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
@@ -31,6 +41,8 @@ describe('roundTrip', () => {
     ['bytes', { b: new Uint8Array([1, 2]) }],
     ['a set', { s: new Set(['a']) }],
     ['NaN', { n: Number.NaN }],
+    ['a member named constructor', JSON.parse('{"meta": {"constructor": {"name": "String"}}}')],
+    ['a constructor member that is not an object', JSON.parse('{"meta": {"constructor": "x"}}')],
   ])('takes the SDK road for %s, with its answer', (_case, value) => {
     expect(outcome(() => roundTrip(value))).toStrictEqual(outcome(() => sdkRoundTrip(value)));
   });

@@ -64,7 +64,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       throw new TypeError(`table ${table} has no column ${name} (add the system columns: addSystemColumns(db, table))`);
     }
   }
-  if (shape.columns.has('__proto__')) {
+  if (options.documentColumn === undefined && shape.columns.has('__proto__')) {
     // better-sqlite3 builds each row as a plain object: such a column's value is lost on read.
     throw new TypeError(`table ${table} has a column named __proto__, which better-sqlite3 cannot read back`);
   }

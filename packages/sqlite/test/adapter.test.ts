@@ -23,6 +23,9 @@ describe('row mode', () => {
     db.exec('CREATE TABLE odd (id TEXT PRIMARY KEY, "__proto__" TEXT, n INTEGER)');
     addSystemColumns(db, 'odd');
     expect(() => createSqliteStore({ db, table: 'odd' })).toThrow(/__proto__/);
+    // In document mode the value is one JSON column: another column's name does not matter.
+    db.exec('ALTER TABLE odd ADD COLUMN doc JSON');
+    expect(() => createSqliteStore({ db, table: 'odd', documentColumn: 'doc' })).not.toThrow();
     // Why: the driver's own row object drops the column.
     db.prepare('INSERT INTO odd (id, "__proto__", n) VALUES (?, ?, ?)').run('a', 'x', 1);
     const row = db.prepare('SELECT * FROM odd').get() as Record<string, unknown>;
