@@ -92,6 +92,16 @@ function toCell(column: string, affinity: Affinity, member: unknown): unknown {
   return refuse(column, `cannot hold ${typeof member}`);
 }
 
+/**
+ * The cell as the column stores it. A column of integer or numeric affinity turns a whole
+ * number that fits 64 bits into an INTEGER: past 2^53 it then reads back as a bigint.
+ */
+function storedAs(affinity: Affinity, cell: unknown): unknown {
+  if (typeof cell !== 'number' || (affinity !== 'integer' && affinity !== 'numeric')) return cell;
+  if (Number.isSafeInteger(cell) || !Number.isInteger(cell) || cell < -(2 ** 63) || cell >= 2 ** 63) return cell;
+  return BigInt(cell);
+}
+
 function fromCell(affinity: Affinity, cell: unknown): unknown {
   if (cell === null) return null;
   if (affinity === 'json') return JSON.parse(typeof cell === 'string' ? cell : String(fromInteger(cell)));
@@ -137,7 +147,10 @@ export function columnsCodec<T>(
         const cell = toCell(name, affinity, member);
         cells[i] = cell;
         // As SQLite hands it back: bytes as a Buffer, a safe integer as a number.
-        readBack[name] = cell instanceof Uint8Array && !Buffer.isBuffer(cell) ? Buffer.from(cell) : fromInteger(cell);
+        readBack[name] =
+          cell instanceof Uint8Array && !Buffer.isBuffer(cell)
+            ? Buffer.from(cell)
+            : fromInteger(storedAs(affinity, cell));
       }
       return { cells, value: readBack as T };
     },

@@ -27,6 +27,18 @@ describe('row mode: values come back as they went in, or are refused', () => {
     expect((await store.get('a'))?.value.amount).toBe(big);
   });
 
+  it.each([
+    ['a whole number past 2^53 in an INTEGER column', { amount: 2 ** 62 }],
+    ['a whole number past 2^53 in a NUMERIC column', { price: -(2 ** 60) }],
+    ['a whole number past 2^63 in an INTEGER column (it stays a REAL)', { amount: 2 ** 64 }],
+    ['a whole number past 2^53 in a REAL column', { ratio: 2 ** 62 }],
+    ['a whole number past 2^53 in a column without a type', { anything: 2 ** 62 }],
+  ])('returns from the write what a read returns: %s', async (_case, value) => {
+    const { store } = valuesTable();
+    const written = await store.put('a', value, UNCONDITIONAL);
+    expect(written.ok && written.record.value).toStrictEqual((await store.get('a'))?.value);
+  });
+
   it('gives every other value back unchanged', async () => {
     const { store } = valuesTable();
     const value = {
