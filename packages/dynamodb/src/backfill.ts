@@ -28,7 +28,7 @@ import { errorGuard, runBackfill } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
 import { usedNames } from './expressions.js';
 import type { DynamoAttributes } from './index.js';
-import { type DynamoTable, itemCodec, type SystemAttributes } from './items.js';
+import { type DynamoTable, itemCodec, storeAttributes } from './items.js';
 
 /** `backfillDynamo`'s options: the store's own (client, table, attribute names, strategy, secret), segments, and the run's. */
 export interface DynamoBackfillOptions extends BackfillOptions, BackfillHashOptions {
@@ -79,7 +79,7 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
   if (!Number.isInteger(segments) || segments < 1 || segments > 1_000_000) {
     throw new TypeError('segments must be a whole number from 1 to 1000000');
   }
-  const valueAttribute = options.attributes?.value;
+  const { system, valueAttribute, names } = storeAttributes(table, options.attributes);
   const hashing = options.strategy === 'hash';
   if (hashing && valueAttribute === undefined) {
     throw new TypeError(
@@ -87,24 +87,7 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
         'Run without the hash strategy: the store computes the hash of an item without one.',
     );
   }
-  const system: SystemAttributes = {
-    version: 'version',
-    modifiedAt: 'modifiedAt',
-    incarnation: 'incarnation',
-    hash: 'etagHash',
-    writeId: 'writeId',
-    ...options.attributes,
-  };
   const items = itemCodec(table, system, valueAttribute);
-  const names: Record<string, string> = {
-    '#pk': table.partitionKey,
-    '#version': system.version,
-    '#modifiedAt': system.modifiedAt,
-    '#incarnation': system.incarnation,
-    '#hash': system.hash,
-    '#writeId': system.writeId,
-    ...(valueAttribute === undefined ? {} : { '#value': valueAttribute }),
-  };
   const pinnedNames = ['#version', '#modifiedAt', '#incarnation', '#hash', '#writeId'] as const;
   const keyNames = [table.partitionKey, ...(table.sortKey === undefined ? [] : [table.sortKey])];
   const NULL: AttributeValue = { S: 'NULL' };

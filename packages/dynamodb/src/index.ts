@@ -36,7 +36,7 @@ import {
 } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
 import { ExpressionBuilder, usedNames } from './expressions.js';
-import { type DynamoTable, itemCodec, type SystemAttributes } from './items.js';
+import { type DynamoTable, itemCodec, type SystemAttributes, storeAttributes } from './items.js';
 
 export { backfillDynamo, type DynamoBackfillOptions } from './backfill.js';
 export type { DynamoKeyPart, DynamoTable, SystemAttributes } from './items.js';
@@ -67,25 +67,8 @@ function clockCondition(expression: ExpressionBuilder, write: DriverWrite<unknow
 /** Creates a `Store` on a DynamoDB table. */
 export function createDynamoStore<T = Record<string, unknown>, K = string>(options: DynamoStoreOptions): Store<T, K> {
   const { client, table } = options;
-  const system: SystemAttributes = {
-    version: 'version',
-    modifiedAt: 'modifiedAt',
-    incarnation: 'incarnation',
-    hash: 'etagHash',
-    writeId: 'writeId',
-    ...options.attributes,
-  };
-  const valueAttribute = options.attributes?.value;
+  const { system, valueAttribute, names } = storeAttributes(table, options.attributes);
   const items = itemCodec(table, system, valueAttribute);
-  const names: Record<string, string> = {
-    '#pk': table.partitionKey,
-    '#version': system.version,
-    '#modifiedAt': system.modifiedAt,
-    '#incarnation': system.incarnation,
-    '#hash': system.hash,
-    '#writeId': system.writeId,
-    ...(valueAttribute === undefined ? {} : { '#value': valueAttribute }),
-  };
 
   const toRecord = (item: Item): DriverRecord<T, K> => {
     const { writeId: _, ...record } = items.fromItem(item);

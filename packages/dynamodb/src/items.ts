@@ -32,6 +32,36 @@ export interface SystemAttributes {
   readonly writeId: string;
 }
 
+/**
+ * The attribute names a store and its backfill use: the defaults with the ones given, and
+ * the expression placeholders for them (`#version`…; `#value` in the map layout). One place,
+ * so that a backfill always writes the attributes the store reads.
+ */
+export function storeAttributes(
+  table: DynamoTable,
+  given: (Partial<SystemAttributes> & { readonly value?: string | undefined }) | undefined,
+): { system: SystemAttributes; valueAttribute: string | undefined; names: Record<string, string> } {
+  const system: SystemAttributes = {
+    version: 'version',
+    modifiedAt: 'modifiedAt',
+    incarnation: 'incarnation',
+    hash: 'etagHash',
+    writeId: 'writeId',
+    ...given,
+  };
+  const valueAttribute = given?.value;
+  const names: Record<string, string> = {
+    '#pk': table.partitionKey,
+    '#version': system.version,
+    '#modifiedAt': system.modifiedAt,
+    '#incarnation': system.incarnation,
+    '#hash': system.hash,
+    '#writeId': system.writeId,
+    ...(valueAttribute === undefined ? {} : { '#value': valueAttribute }),
+  };
+  return { system, valueAttribute, names };
+}
+
 function isKeyPart(part: unknown): part is DynamoKeyPart {
   return typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)) || part instanceof Uint8Array;
 }

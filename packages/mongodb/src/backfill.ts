@@ -26,7 +26,7 @@ import type { BackfillJson, BackfillOptions, BackfillReport } from '@ifmatch/cor
 import { errorGuard, IfMatchError, runBackfill } from '@ifmatch/core/driver';
 import { BSON, type Collection, type Db, type Document, type Filter, type MongoClient } from 'mongodb';
 import { toIfMatchError } from './errors.js';
-import type { FieldNames } from './filters.js';
+import { fieldNamesOf } from './filters.js';
 import type { MongoFields } from './index.js';
 
 /** `backfillMongo`'s options: the store's own (database, collection, field names), and the run's. No hashes here. */
@@ -85,14 +85,7 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
       ? (options.db as Db)
       : (options.db as MongoClient).db(options.database);
   const collection: Collection<Document> = db.collection(options.collection);
-  const fields: FieldNames = {
-    key: '_id',
-    version: 'version',
-    modifiedAt: 'modifiedAt',
-    incarnation: 'incarnation',
-    hash: 'etagHash',
-    ...options.fields,
-  };
+  const fields = fieldNamesOf(options.fields);
   const lacking: Filter<Document> = { $or: [{ [fields.version]: null }, { [fields.modifiedAt]: null }] };
   const system = [fields.version, fields.modifiedAt, fields.incarnation, fields.hash];
   /** Types the server refused to page by: checked for documents at the end, never passed over. */

@@ -14,6 +14,21 @@ export interface FieldNames {
   readonly hash: string;
 }
 
+/**
+ * The field names a store and its backfill use: the defaults with the ones given. One place,
+ * so that a backfill always writes the fields the store reads.
+ */
+export function fieldNamesOf(given: Partial<FieldNames> | undefined): FieldNames {
+  return {
+    key: '_id',
+    version: 'version',
+    modifiedAt: 'modifiedAt',
+    incarnation: 'incarnation',
+    hash: 'etagHash',
+    ...given,
+  };
+}
+
 type Clauses = Record<string, unknown>;
 
 /** Adds `clauses` to `into`, or returns false when a field is already there (then use `$and`). */

@@ -25,7 +25,7 @@ import {
 import type { Collection, Db, Document, MongoClient, ObjectId } from 'mongodb';
 import { checkKey, documentCodec } from './documents.js';
 import { toIfMatchError } from './errors.js';
-import { conditionFilters, type FieldNames } from './filters.js';
+import { conditionFilters, type FieldNames, fieldNamesOf } from './filters.js';
 
 export { backfillMongo, type MongoBackfillOptions } from './backfill.js';
 export type { FieldNames } from './filters.js';
@@ -80,14 +80,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     typeof options.collection === 'string'
       ? databaseOf(options as MongoStoreOptionsByName).collection(options.collection)
       : (options.collection as Collection<Document>);
-  const fields: FieldNames = {
-    key: '_id',
-    version: 'version',
-    modifiedAt: 'modifiedAt',
-    incarnation: 'incarnation',
-    hash: 'etagHash',
-    ...options.fields,
-  };
+  const fields = fieldNamesOf(options.fields);
   const documents = documentCodec(fields);
   const { filterFor } = conditionFilters(fields);
 
