@@ -109,11 +109,18 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const result: Record<string, unknown> = {};
   const source = typeof target === 'object' && target !== null && !Array.isArray(target) ? target : {};
-  for (const [name, value] of Object.entries(source)) Object.defineProperty(result, name, { value, enumerable: true });
+  for (const [name, value] of Object.entries(source))
+    Object.defineProperty(result, name, { value, enumerable: true, configurable: true, writable: true });
   for (const [name, value] of Object.entries(patch)) {
     const own = Object.hasOwn(result, name) ? result[name] : undefined;
     if (value === null) delete result[name];
-    else Object.defineProperty(result, name, { value: mergePatch(own, value), enumerable: true, configurable: true });
+    else
+      Object.defineProperty(result, name, {
+        value: mergePatch(own, value),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
   }
   return result;
 }
