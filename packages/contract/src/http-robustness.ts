@@ -188,16 +188,6 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
             const before = snapshot();
             const response = wire ? await sendRaw(command, key) : await sendFetch(command, key);
             await check(command, key, expected, before, response);
-            console.log(
-              'DBG',
-              command.method,
-              command.target,
-              command.contentType,
-              command.bodyKind,
-              command.transport,
-              response?.status,
-              expected.kind,
-            );
           }
           // Still alive: a plain read is answered.
           const probe = wire
