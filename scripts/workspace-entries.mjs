@@ -3,12 +3,16 @@
  * The workspace's entry points, generated from each package's `exports` instead of kept by
  * hand: `@ifmatch/http/node` → `packages/http/src/node.ts`, for every export whose built file
  * is `./dist/<name>.js`. vitest.config.ts builds its aliases from this list, and this script
- * writes the same list into tsconfig.json's `paths` (`--write`) or checks it is there (`--check`,
- * run by `pnpm check:packages`). A new package needs no hand edits: run `pnpm entries`.
+ * writes the same list into the `paths` of every tsconfig that maps workspace packages to their
+ * sources (`--write`), or checks it is there (`--check`, run by `pnpm check:packages`): the root
+ * tsconfig.json (the type-check) and each example's (which `tsx` reads, so that `pnpm start`
+ * runs from source without a build: an entry point missing there, such as `@ifmatch/core/driver`
+ * imported by an adapter, falls through to a `dist/` that does not exist yet). A new package or
+ * entry point needs no hand edits: run `pnpm entries`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,27 +37,47 @@ export function workspaceEntries() {
   return entries.sort(([a], [b]) => b.length - a.length || a.localeCompare(b));
 }
 
-function pathsFor(entries) {
+/** `paths` for a tsconfig in `dir`, relative to it, sorted by specifier. */
+function pathsFor(entries, dir) {
   return Object.fromEntries(
     [...entries]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([specifier, file]) => [specifier, [`./${relative(root, file)}`]]),
+      .map(([specifier, file]) => {
+        const path = relative(dir, file).split(sep).join('/');
+        return [specifier, [path.startsWith('.') ? path : `./${path}`]];
+      }),
   );
 }
 
+/** The tsconfigs whose `paths` this script keeps: the root one, and each example's. */
+export function pathConfigs() {
+  const examples = join(root, 'examples');
+  return [
+    join(root, 'tsconfig.json'),
+    ...readdirSync(examples)
+      .map((name) => join(examples, name, 'tsconfig.json'))
+      .filter((file) => existsSync(file)),
+  ];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = join(root, 'tsconfig.json');
-  const tsconfig = JSON.parse(readFileSync(file, 'utf8'));
-  const wanted = pathsFor(workspaceEntries());
-  if (process.argv.includes('--write')) {
-    tsconfig.compilerOptions.paths = wanted;
-    writeFileSync(file, `${JSON.stringify(tsconfig, null, 2)}\n`);
-    execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
-    console.log(`tsconfig.json paths: ${Object.keys(wanted).length} entry points`);
-  } else if (JSON.stringify(tsconfig.compilerOptions.paths) !== JSON.stringify(wanted)) {
-    console.error("tsconfig.json paths differ from the packages' exports: run `pnpm entries` and commit");
-    process.exit(1);
-  } else {
-    console.log(`ok   tsconfig.json paths match the packages' exports (${Object.keys(wanted).length})`);
+  const entries = workspaceEntries();
+  let stale = 0;
+  for (const file of pathConfigs()) {
+    const tsconfig = JSON.parse(readFileSync(file, 'utf8'));
+    const wanted = pathsFor(entries, dirname(file));
+    const name = relative(root, file);
+    if (process.argv.includes('--write')) {
+      tsconfig.compilerOptions.paths = wanted;
+      writeFileSync(file, `${JSON.stringify(tsconfig, null, 2)}\n`);
+      execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
+      console.log(`${name} paths: ${Object.keys(wanted).length} entry points`);
+    } else if (JSON.stringify(tsconfig.compilerOptions?.paths) !== JSON.stringify(wanted)) {
+      console.error(`${name} paths differ from the packages' exports: run \`pnpm entries\` and commit`);
+      stale++;
+    } else {
+      console.log(`ok   ${name} paths match the packages' exports (${Object.keys(wanted).length})`);
+    }
   }
+  if (stale > 0) process.exit(1);
 }

@@ -3,6 +3,7 @@
  * (see backends.ts for ORDERS_BACKEND=postgres or pglite).
  */
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connectListener } from '@ifmatch/http/node';
 import { createOrdersApi } from './app.js';
 import { type Backend, openOrders } from './backends.js';
@@ -19,7 +20,9 @@ const api = createOrdersApi({
 const server = createServer(api);
 server.on('connect', connectListener()); // CONNECT gets a 405 too, not a silent close
 server.listen(port, host, () => {
-  console.log(`orders API on http://${host}:${port} (${database.description})`);
+  // The port really listened on: PORT=0 picks a free one (the start test does).
+  const { port: listening } = server.address() as AddressInfo;
+  console.log(`orders API on http://${host}:${listening} (${database.description})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

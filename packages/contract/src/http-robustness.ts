@@ -1,7 +1,8 @@
 /**
  * `describeHttpRobustness`: random and adversarial requests against a real server (or a Fetch
- * handler), with a model of what each must do. After every request: the server still answers,
- * a client's mistake is never a 5xx, nothing is written when a precondition fails or the
+ * handler), with a model of what each must do (http-requests.ts generates them, http-model.ts
+ * says what each must do). After every request: the server answers it (a CONNECT too), a
+ * client's mistake is never a 5xx, nothing is written when a precondition fails or the
  * content is refused, and the stored records are exactly the model's. Bounded in count and
  * time, loopback only; a failure prints fast-check's seed and path (replay it with
  * `IFMATCH_ROBUSTNESS_SEED` and `IFMATCH_ROBUSTNESS_PATH`).
@@ -21,8 +22,16 @@ import {
   rawRequest,
   type ServerUnderTest,
 } from './http-fixtures.js';
-import { type Command, type Expectation, expectation, type IfMatchChoice, type Transport } from './http-model.js';
-import { commands, PROBE, STALE_TAG } from './http-requests.js';
+import {
+  type Command,
+  type Expectation,
+  expectation,
+  ifMatchLine,
+  parserMayRefuse,
+  STALE_TAG,
+  type Transport,
+} from './http-model.js';
+import { commands, PROBE, seeds, wireText } from './http-requests.js';
 
 /** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */
 export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {
@@ -67,64 +76,55 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
 
     /** What is stored, key by key, as plain data to compare. */
     const snapshot = () => JSON.stringify([...records.entries()].sort(([a], [b]) => a.localeCompare(b)));
-    const tagOf = async (key: string) => {
-      const record = await store.get(key);
-      return record ? formatEntityTag(record.etag) : undefined;
-    };
-
-    const headersFor = async (command: Command, key: string | undefined): Promise<[string, string][]> => {
-      const current = key === undefined ? undefined : await tagOf(key);
-      const tag = current ?? STALE_TAG;
-      const ifMatch: Record<IfMatchChoice, string | undefined> = {
-        none: undefined,
-        current: tag,
-        stale: STALE_TAG,
-        star: '*',
-        malformed: 'no-quotes',
-        'weak-current': `W/${tag}`,
-        list: `${STALE_TAG}, ${tag}`,
-        huge: `"${'x'.repeat(9000)}"`,
-      };
-      const ifNoneMatch = { none: undefined, star: '*', current: tag, malformed: 'no-quotes' }[command.ifNoneMatch];
+    /** The header lines `command` carries when the record's tag is `tag` (`undefined`: absent). */
+    const headersFor = (command: Command, tag: string | undefined): [string, string][] => {
+      const ifNoneMatch = { none: undefined, star: '*', current: tag ?? STALE_TAG, malformed: 'no-quotes' }[
+        command.ifNoneMatch
+      ];
       const lines: [string, string | undefined][] = [
-        ['If-Match', ifMatch[command.ifMatch]],
+        ['If-Match', ifMatchLine(command, tag)],
         ['If-None-Match', ifNoneMatch],
         ['Content-Type', command.contentType],
       ];
       if (command.transport === 'duplicate-if-match' && command.ifMatch !== 'none') lines.push(['If-Match', STALE_TAG]);
       if (command.transport === 'obs-text') lines.push(['X-Note', 'caf\u00e9']);
+      for (const [name, value] of command.extraHeaders ?? []) lines.push([name, value]);
       return lines.filter((line): line is [string, string] => line[1] !== undefined);
     };
 
-    const sendRaw = async (command: Command, key: string | undefined): Promise<RawResponse | undefined> => {
+    const sendRaw = async (command: Command, key: string | undefined, tag: string | undefined) => {
       const path = key === undefined ? '/items' : `/items/${key}`;
+      const random = command.requestTarget;
       const targets: Partial<Record<Transport, string | undefined>> = {
         'absolute-form': `http://evil.example${path}`,
         'weird-target': [`/items/k0/../k1`, `//items/k0`, `${path}?%zz`, `${path}/`, '*'][command.variant],
+        'random-target': random && `${random.before}${random.path ? path : ''}${random.after}`,
       };
       const { port } = new URL(present(server).url);
       const hosts: Partial<Record<Transport, string[]>> = {
         'bad-host': ['bad host/../x'],
         'no-host': [],
         'duplicate-host': [`127.0.0.1:${port}`, 'evil.example'],
+        'random-host': [command.host ?? ''],
       };
       const body = Buffer.from(command.body ?? '', 'utf8');
+      // Each part as its bytes: a random part beyond Latin-1 travels as UTF-8, the rest unchanged.
       const lines = [
-        `${command.method} ${targets[command.transport] ?? path} HTTP/1.1`,
-        ...(hosts[command.transport] ?? [`127.0.0.1:${port}`]).map((host) => `Host: ${host}`),
-        ...(await headersFor(command, key)).map(([name, value]) => `${name}: ${value}`),
+        `${wireText(command.method)} ${wireText(targets[command.transport] ?? path)} HTTP/1.1`,
+        ...(hosts[command.transport] ?? [`127.0.0.1:${port}`]).map((host) => `Host: ${wireText(host)}`),
+        ...headersFor(command, tag).map(([name, value]) => `${name}: ${wireText(value)}`),
         ...(command.body === undefined ? [] : [`Content-Length: ${body.byteLength}`]),
         'Connection: close',
       ];
       return rawRequest(present(server).url, `${lines.join('\r\n')}\r\n\r\n${body.toString('latin1')}`);
     };
 
-    const sendFetch = async (command: Command, key: string | undefined): Promise<RawResponse> => {
+    const sendFetch = async (command: Command, key: string | undefined, tag: string | undefined) => {
       const url = `http://localhost/items${key === undefined ? '' : `/${key}`}`;
       const hasBody = command.body !== undefined && command.method !== 'GET' && command.method !== 'HEAD';
       const request = new Request(url, {
         method: command.method,
-        headers: await headersFor(command, key),
+        headers: headersFor(command, tag),
         ...(hasBody ? { body: command.body } : {}),
       });
       const response = await present(handler)(request);
@@ -139,18 +139,22 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
       before: string,
       response: RawResponse | undefined,
     ) => {
-      const context = `${command.method} ${key ?? '/items'} (${JSON.stringify(command).slice(0, 300)}) → ${response?.status}`;
-      if (response === undefined) {
-        // Only node:http's own refusal of CONNECT closes without a word (no 'connect' listener).
-        expect(command.method, context).toBe('CONNECT');
-        return;
-      }
+      const context = `${command.method.slice(0, 40)} ${key ?? '/items'} (${JSON.stringify(command).slice(0, 300)}) → ${response?.status}`;
+      // Every request gets an answer, CONNECT included (node:http closes it without a word
+      // unless the server has a 'connect' listener: `connectListener()` from @ifmatch/http/node).
+      expect(response, `an answer: ${context}`).toBeDefined();
+      if (response === undefined) return;
       expect(response.status, context).toBeLessThan(500);
       const ok = response.status >= 200 && response.status < 300;
       if (!ok) expect(snapshot(), `nothing written: ${context}`).toBe(before);
       const location = header(response, 'location');
       if (location !== undefined) expect(location, context).toMatch(/^\/(?!\/)[^\s]*$/);
-      const refusedOnTheWire = !ok && response.status >= 400 && command.transport !== 'normal';
+      // The HTTP parser in front of the application may refuse an odd request itself (400, 431).
+      const refusedOnTheWire = !ok && response.status >= 400 && server !== undefined && parserMayRefuse(command);
+      // Content the resource ignores, refused by a body parser in front (nothing written: checked above).
+      if ('contentRefusable' in expected && expected.contentRefusable && [400, 413, 415].includes(response.status)) {
+        return;
+      }
       switch (expected.kind) {
         case 'success': {
           if (refusedOnTheWire) return;
@@ -179,25 +183,31 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
     it('answers every request, never 5xx for a client’s mistake, and stores exactly what the model says', async () => {
       const wire = server !== undefined;
       await fc.assert(
-        fc.asyncProperty(fc.noBias(fc.array(commands(wire), { minLength: 1, maxLength: 12 })), async (sequence) => {
-          records.clear();
-          for (const command of sequence) {
-            const key = command.target === 'collection' ? undefined : command.target;
-            const current = key === undefined ? undefined : (await store.get(key))?.value;
-            const expected = expectation(command, current, options.malformedJsonRefusedInFront === true);
-            const before = snapshot();
-            const response = wire ? await sendRaw(command, key) : await sendFetch(command, key);
-            await check(command, key, expected, before, response);
-          }
-          // Still alive: a plain read is answered.
-          const probe = wire
-            ? await rawRequest(
-                present(server).url,
-                `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
-              )
-            : await sendFetch({ ...PROBE }, 'k0');
-          expect(probe?.status).toBeLessThan(500);
-        }),
+        fc.asyncProperty(
+          seeds,
+          fc.noBias(fc.array(commands(wire), { minLength: 1, maxLength: 12 })),
+          async (start, sequence) => {
+            records.clear();
+            for (const [key, value] of start) await store.create(key, value);
+            for (const command of sequence) {
+              const key = command.target === 'collection' ? undefined : command.target;
+              const current = key === undefined ? undefined : await store.get(key);
+              const tag = current === undefined ? undefined : formatEntityTag(current.etag);
+              const expected = expectation(command, current?.value, options.malformedJsonRefusedInFront === true, tag);
+              const before = snapshot();
+              const response = wire ? await sendRaw(command, key, tag) : await sendFetch(command, key, tag);
+              await check(command, key, expected, before, response);
+            }
+            // Still alive: a plain read is answered.
+            const probe = wire
+              ? await rawRequest(
+                  present(server).url,
+                  `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+                )
+              : await sendFetch({ ...PROBE }, 'k0', undefined);
+            expect(probe?.status).toBeLessThan(500);
+          },
+        ),
         {
           numRuns: options.runs ?? 100,
           interruptAfterTimeLimit: 60_000,

@@ -57,6 +57,13 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
         expect(response.headers.get('accept-patch')).toBe(`${MERGE_PATCH}, ${JSON_PATCH}`);
       });
 
+      it('OPTIONS on the collection answers its Allow, as every integration mounts it', async () => {
+        const response = await send('', 'OPTIONS');
+        expect(response.status).toBe(204);
+        expect(response.headers.get('allow')).toBe('POST, OPTIONS');
+        expect(response.headers.get('accept-patch')).toBeNull();
+      });
+
       it('a method the record does not serve is 405 with Allow', async () => {
         const { path } = await created();
         const response = await expectUnchanged(path, () => send(path, 'POST', {}, item('x')));

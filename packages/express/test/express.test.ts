@@ -1,16 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryStore } from '@ifmatch/core';
+import { rawRequest } from '@ifmatch/contract';
+import { createMemoryStore, formatEntityTag } from '@ifmatch/core';
 import { ifmatchRouter } from '@ifmatch/express';
 import express5 from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let server: Server | undefined;
-afterEach(async () => {
+async function closeServer(): Promise<void> {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
-});
+}
+afterEach(closeServer);
 
 async function listen(app: { listen(port: number, host: string): Server }): Promise<string> {
   server = app.listen(0, '127.0.0.1');
@@ -83,6 +85,20 @@ describe.each([
     expect(await (await fetch(`${base}/items/a/children`)).text()).toBe('children');
   });
 
+  it('leaves an absolute-form target Express finds no path in to the next handler, not a 500', async () => {
+    const app = express();
+    app.use(
+      '/items',
+      ifmatchRouter({ store: createMemoryStore<unknown, string>() }) as unknown as express4.RequestHandler[],
+    );
+    const base = await listen(app);
+    const response = await rawRequest(
+      base,
+      'GET http:///items HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    expect(response?.status).toBe(404);
+  });
+
   it('answers a malformed percent-encoded id with 400, not an error', async () => {
     const app = express();
     app.use(
@@ -91,5 +107,104 @@ describe.each([
     );
     const base = await listen(app);
     expect((await fetch(`${base}/items/%E0%A4%A`)).status).toBe(400);
+  });
+});
+
+describe.each([
+  ['Express 5', express5 as unknown as typeof express4],
+  ['Express 4', express4],
+])('@ifmatch/express on %s: a middleware’s refusal is never overruled', (_version, express) => {
+  /** An app with `parser` in front of the router, and an error handler that says it answered. */
+  async function appWith(parser: express4.RequestHandler) {
+    const store = createMemoryStore<unknown, string>();
+    const created = await store.create('a', { n: 1 });
+    if (!created.ok) throw new Error('setup');
+    const app = express();
+    app.use(parser);
+    app.use('/items', ifmatchRouter({ store }) as unknown as express4.RequestHandler[]);
+    app.use(
+      (
+        error: Error & { status?: number },
+        _req: express4.Request,
+        res: express4.Response,
+        _next: express4.NextFunction,
+      ) => {
+        res.status(error.status ?? 500).json({ handledBy: 'the application', message: error.message });
+      },
+    );
+    const base = await listen(app);
+    const send = (method: string, ifMatch: string, body: string) =>
+      fetch(`${base}/items/a`, { method, headers: { 'If-Match': ifMatch, 'Content-Type': 'application/json' }, body });
+    return { store, etag: formatEntityTag(created.record.etag), send };
+  }
+
+  const refusingVerify = (error: Error) =>
+    express.json({
+      verify: () => {
+        throw error;
+      },
+    });
+
+  it('a verify refusal with its own type and a 4xx: DELETE and PUT are not run', async () => {
+    const refusal = Object.assign(new Error('bad signature'), { status: 403, type: 'x' });
+    const { store, etag, send } = await appWith(refusingVerify(refusal));
+    for (const [method, ifMatch] of [
+      ['DELETE', '*'],
+      ['DELETE', etag],
+      ['PUT', etag],
+      ['PATCH', etag],
+    ] as const) {
+      const response = await send(method, ifMatch, '{"n":2}');
+      expect(response.status, method).toBe(403);
+      expect(await response.json(), method).toEqual({ handledBy: 'the application', message: 'bad signature' });
+    }
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
+  });
+
+  it('a verify refusal is not taken for a parse failure, whatever type and status it claims', async () => {
+    for (const refusal of [
+      new Error('bad signature'), // body-parser's entity.verify.failed, 403
+      Object.assign(new Error('bad signature'), { status: 400, type: 'entity.parse.failed' }),
+      Object.assign(new Error('bad signature'), { status: 413, type: 'entity.too.large' }),
+    ]) {
+      const { store, etag, send } = await appWith(refusingVerify(refusal));
+      const response = await send('PUT', etag, '{"n":2}');
+      expect(await response.json()).toMatchObject({ handledBy: 'the application' });
+      expect((await send('DELETE', etag, '{}')).status).not.toBe(204);
+      expect((await store.get('a'))?.value).toEqual({ n: 1 });
+      await closeServer();
+    }
+  });
+
+  it('another middleware’s 4xx error with a type goes to next(err): nothing is run', async () => {
+    for (const refusal of [
+      Object.assign(new Error('slow down'), { status: 429, type: 'rate.limited' }),
+      // A known body-parser type with a status body-parser never gives it.
+      Object.assign(new Error('who are you'), { status: 401, type: 'entity.parse.failed' }),
+    ]) {
+      const refusing: express4.RequestHandler = (_req, _res, next) => next(refusal);
+      const { store, etag, send } = await appWith(refusing);
+      for (const method of ['DELETE', 'PUT']) {
+        const response = await send(method, etag, '{"n":2}');
+        expect(response.status, method).toBe(refusal.status);
+        expect(await response.json(), method).toMatchObject({ handledBy: 'the application' });
+      }
+      expect((await store.get('a'))?.value).toEqual({ n: 1 });
+      await closeServer();
+    }
+  });
+
+  it('malformed JSON: a DELETE is the application’s 400 (not run); a PUT the resource’s, after its preconditions', async () => {
+    const { store, etag, send } = await appWith(express.json());
+    const deleted = await send('DELETE', etag, '{"n":');
+    expect(deleted.status).toBe(400);
+    expect(await deleted.json()).toMatchObject({ handledBy: 'the application' });
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
+    // The resource answers a PUT's: 412 for a stale tag, its own 400 problem for the current one.
+    expect((await send('PUT', '"stale"', '{"n":')).status).toBe(412);
+    const put = await send('PUT', etag, '{"n":');
+    expect(put.status).toBe(400);
+    expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * @ifmatch/fastify: `app.register(ifmatchPlugin, { prefix: '/orders', store })` serves POST
- * /orders and GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store, through @ifmatch/http.
+ * @ifmatch/fastify: `app.register(ifmatchPlugin, { prefix: '/orders', store })` serves POST and
+ * OPTIONS /orders and GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store, through
+ * @ifmatch/http.
  */
 
 import { STATUS_CODES } from 'node:http';
@@ -89,6 +90,7 @@ export const ifmatchPlugin: FastifyPluginAsync<IfmatchPluginOptions<any, any>> =
     throw error;
   });
 
-  app.post('/', collection);
+  // POST creates; OPTIONS answers the collection's Allow, as the Fetch resource does.
+  app.route({ method: ['POST', 'OPTIONS'], url: '/', handler: collection });
   app.all('/:id', { exposeHeadRoute: false }, record);
 };

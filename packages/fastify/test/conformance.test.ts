@@ -1,5 +1,6 @@
 import { type ConformanceResource, describeHttpConformance, describeHttpRobustness } from '@ifmatch/contract';
 import { ifmatchPlugin } from '@ifmatch/fastify';
+import { connectListener } from '@ifmatch/http/node';
 import Fastify from 'fastify';
 
 /** Fastify as people set it up: its default parsers, or a content-type parser of their own registered first. */
@@ -26,6 +27,7 @@ for (const [setup, create] of Object.entries(SETUPS)) {
   const serve = async (options: ConformanceResource) => {
     const app = create();
     await app.register(ifmatchPlugin, { prefix: '/items', ...options });
+    app.server.on('connect', connectListener()); // CONNECT never reaches Fastify: answered here
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url: `${address}/items`, close: () => app.close() };
   };

@@ -1,12 +1,12 @@
 /**
- * @ifmatch/hono: `app.route('/orders', ifmatchRoutes({ store }))` serves POST /orders and
- * GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store. Hono speaks Fetch: no conversion.
+ * @ifmatch/hono: `app.route('/orders', ifmatchRoutes({ store }))` serves POST and OPTIONS
+ * /orders and GET/HEAD/PUT/PATCH/DELETE/OPTIONS /orders/:id from a Store. Hono speaks Fetch:
+ * no conversion.
  */
 import {
   createResource,
   type HandleOptions,
   isHttpProblem,
-  problem,
   problemResponse,
   type ReadBody,
   type ResourceOptions,
@@ -27,7 +27,9 @@ export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K, Contex
  * Hono caches it, or `undefined` when the stream is untouched (ifmatch reads it then). Hono
  * caches the exact text or bytes it read (`c.req.text()`, `c.req.arrayBuffer()`; `json()` reads
  * through the text), so the resource parses exactly what was sent; reading `c.req.raw` again
- * would fail with "ReadableStream is locked".
+ * would fail with "ReadableStream is locked". A cached read that failed (the client broke off
+ * mid-body) is a refusal of the content, which the resource answers with 400 only after the
+ * preconditions (RFC 9110 §13.2.1), like its own.
  */
 export async function honoBody(c: Context): Promise<ReadBody | undefined> {
   const cache = c.req.bodyCache as unknown as Partial<
@@ -40,7 +42,7 @@ export async function honoBody(c: Context): Promise<ReadBody | undefined> {
     // Hono before 4.10 cached the parsed JSON alone: Request.json() of this very body.
     if (cache.json) return { kind: 'json', value: await cache.json };
   } catch {
-    throw problem(400, 'Bad Request', 'the body could not be read');
+    return { kind: 'refused', status: 400, detail: 'the body could not be read to its end' };
   }
   if (c.req.raw.bodyUsed || Object.keys(cache).length > 0) return { kind: 'consumed', by: 'a Hono middleware' };
   return undefined;
@@ -55,19 +57,13 @@ export function ifmatchRoutes<T = unknown, K = string>(options: IfmatchRoutesOpt
     const body = await honoBody(c);
     return body === undefined ? { context: c } : { body, context: c };
   };
-  app.post('/', async (c) => {
-    try {
-      return await resource.create(c.req.raw, await handleOptions(c));
-    } catch (error) {
-      if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
-      throw error;
-    }
-  });
+  // POST creates; OPTIONS answers the collection's Allow, as the Fetch resource does.
+  app.on(['POST', 'OPTIONS'], '/', async (c) => resource.create(c.req.raw, await handleOptions(c)));
   app.all('/:id', async (c) => {
     try {
       return await resource.handle(c.req.raw, await toKey(c.req.param('id'), c), await handleOptions(c));
     } catch (error) {
-      // honoBody's 400, or a key function refusing an id (a malformed ObjectId).
+      // A key function refusing an id (a malformed ObjectId).
       if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
       throw error;
     }

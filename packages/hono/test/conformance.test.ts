@@ -3,6 +3,7 @@ import { serve as serveNode } from '@hono/node-server';
 import { zValidator } from '@hono/zod-validator';
 import { type ConformanceResource, describeHttpConformance, describeHttpRobustness } from '@ifmatch/contract';
 import { ifmatchRoutes } from '@ifmatch/hono';
+import { connectListener } from '@ifmatch/http/node';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
@@ -35,6 +36,7 @@ for (const [setup, middleware] of Object.entries(SETUPS)) {
     const server = await new Promise<ReturnType<typeof serveNode>>((resolve) => {
       const started = serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
     });
+    server.on('connect', connectListener()); // CONNECT never reaches Hono: answered here
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/items`,
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),

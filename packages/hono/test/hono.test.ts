@@ -1,4 +1,4 @@
-import { createMemoryStore } from '@ifmatch/core';
+import { createMemoryStore, formatEntityTag } from '@ifmatch/core';
 import { ifmatchRoutes } from '@ifmatch/hono';
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
@@ -49,6 +49,52 @@ describe('@ifmatch/hono', () => {
       body: '{"n": 1}',
     });
     expect(ok.status).toBe(201);
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
+  });
+});
+
+describe('@ifmatch/hono, when a middleware’s read of the body failed', () => {
+  /** A body that breaks off mid-way, as a client that goes away does. */
+  const broken = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"n":'));
+        controller.error(new Error('the client went away'));
+      },
+    });
+
+  async function app() {
+    const store = createMemoryStore<unknown, string>();
+    const created = await store.create('a', { n: 1 });
+    if (!created.ok) throw new Error('setup');
+    const hono = new Hono();
+    // A middleware that reads the body and lets the failure pass: Hono caches the rejected read.
+    hono.use('/items/*', async (c, next) => {
+      await c.req.text().catch(() => {});
+      await next();
+    });
+    hono.route('/items', ifmatchRoutes({ store }));
+    const put = (ifMatch: string) =>
+      hono.request('/items/a', {
+        method: 'PUT',
+        headers: { 'If-Match': ifMatch, 'Content-Type': 'application/json' },
+        body: broken(),
+        duplex: 'half',
+      } as RequestInit);
+    return { store, etag: formatEntityTag(created.record.etag), put };
+  }
+
+  it('evaluates the preconditions first (RFC 9110 §13.2.1): a stale If-Match is 412, not 400', async () => {
+    const { store, put } = await app();
+    expect((await put('"stale"')).status).toBe(412);
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
+  });
+
+  it('answers 400 when the preconditions hold, and writes nothing', async () => {
+    const { store, etag, put } = await app();
+    const response = await put(etag);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ status: 400, detail: 'the body could not be read to its end' });
     expect((await store.get('a'))?.value).toEqual({ n: 1 });
   });
 });

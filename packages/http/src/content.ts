@@ -6,7 +6,7 @@
  */
 import { type BodyLimits, type ReadBody, readJsonContent } from './body.js';
 import { contentFormat } from './content-type.js';
-import { checkJsonValue } from './json.js';
+import { checkJsonValue, jsonRepresentation } from './json.js';
 import { applyJsonPatch, parseJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge.js';
 import { isHttpProblem, problem } from './problem.js';
@@ -32,7 +32,9 @@ export async function representationContent<T>(
 /**
  * A PATCH's change: read and checked now (a malformed patch is 400 before any round trip),
  * applied later to the current value by the store's update, which may call it more than once
- * (it is pure: it never modifies the patch or the value it is given).
+ * (it is pure: it never modifies the patch or the value it is given). It applies to the
+ * value's JSON representation, the document a GET answers (see `jsonRepresentation`), not to
+ * whatever objects the store returned.
  */
 export async function patchContent<T>(
   request: Request,
@@ -44,9 +46,9 @@ export async function patchContent<T>(
   const document = await readJsonContent(request, rules.limits, body);
   if (format === 'json-patch') {
     parseJsonPatch(document);
-    return (current) => patched(rules, applyJsonPatch(current, document));
+    return (current) => patched(rules, applyJsonPatch(jsonRepresentation(current), document));
   }
-  return (current) => patched(rules, applyMergePatch(current, document));
+  return (current) => patched(rules, applyMergePatch(jsonRepresentation(current), document));
 }
 
 /** A patched value nests no deeper than a body may: repeated patches cannot grow a record without bound. */

@@ -53,6 +53,22 @@ export function checkJsonValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
   return value;
 }
 
+/**
+ * A stored value as a client sees it: its JSON representation, exactly what a GET answers
+ * (`JSON.stringify`: a `Date` from a timestamp column is its ISO string, anything with a
+ * `toJSON` is what that returns, a member holding `undefined` is absent), parsed back into plain
+ * data. A patch applies to this (RFC 7396 and RFC 6902 patch a JSON document, and the client
+ * wrote it against the document it read), so a merge patch never meets a `Date` it would refuse
+ * as not JSON, and a JSON Patch never copies one as `{}`. What the patch produces goes through
+ * `parse`, as a PUT body does: that is where the application turns an ISO string back into a
+ * `Date` if its store wants one. A value GET cannot represent (a bigint) throws the same
+ * `TypeError` here.
+ */
+export function jsonRepresentation(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
 /** A parsed JSON object has `Object.prototype` (or none, from some parsers); a `Date` or a `Map` is not JSON. */
 function isPlainPrototype(prototype: unknown): boolean {
   return prototype === null || prototype === Object.prototype;

@@ -13,7 +13,7 @@ export function validators(record: StoredRecord<unknown, unknown>): Record<strin
   return record.lastModified === undefined ? etag : { ...etag, 'Last-Modified': formatHttpDate(record.lastModified) };
 }
 
-/** The record as JSON with its validators. */
+/** The record as JSON with its validators (the representation a PATCH applies to: `jsonRepresentation`). */
 export function representation(
   record: StoredRecord<unknown, unknown>,
   status = 200,

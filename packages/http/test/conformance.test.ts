@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ConformanceResource, describeHttpConformance, describeHttpRobustness } from '@ifmatch/contract';
-import { createResource } from '@ifmatch/http';
-import { nodeListener } from '@ifmatch/http/node';
+import { createResource, problemResponse } from '@ifmatch/http';
+import { connectListener, nodeListener } from '@ifmatch/http/node';
 
 /** The Fetch layer, routed by hand: /items and /items/:id. */
 function fetchHandler(options: ConformanceResource): (request: Request) => Promise<Response> {
@@ -11,7 +11,15 @@ function fetchHandler(options: ConformanceResource): (request: Request) => Promi
     const { pathname } = new URL(request.url);
     if (pathname === '/items') return items.create(request);
     const id = /^\/items\/([^/]+)$/.exec(pathname)?.[1];
-    return id ? items.handle(request, decodeURIComponent(id)) : new Response(null, { status: 404 });
+    if (id === undefined) return new Response(null, { status: 404 });
+    let key: string;
+    try {
+      key = decodeURIComponent(id);
+    } catch {
+      // `/items/k0%`: not percent-encoding, so no id at all (the robustness suite sends it).
+      return problemResponse({ status: 400, title: 'Bad Request', detail: 'the id is not valid percent-encoding' });
+    }
+    return items.handle(request, key);
   };
 }
 
@@ -22,6 +30,7 @@ const onNode = {
   async serve(options: ConformanceResource) {
     // The table provokes a handler failure on purpose: keep it out of the test output.
     const server = createServer(nodeListener(fetchHandler(options), { onError: () => {} }));
+    server.on('connect', connectListener()); // CONNECT answered too (node:http drops it otherwise)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return {

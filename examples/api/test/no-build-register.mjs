@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./no-build.mjs', import.meta.url);
