@@ -1,16 +1,20 @@
 /** Small utilities for adapters' own tests, so each adapter does not write them again. */
 import { createServer } from 'node:net';
-import { IfMatchError, type IfMatchErrorCode } from '@ifmatch/core';
+import { type IfMatchErrorCode, isIfMatchError } from '@ifmatch/core';
 import { expect } from 'vitest';
 
-/** Awaits a promise that must reject with an `IfMatchError`, and returns its code. */
+/**
+ * Awaits a promise that must reject with an `IfMatchError`, and returns its code. Recognised
+ * by brand and code (`isIfMatchError`), not `instanceof`: an adapter may carry another copy
+ * of `@ifmatch/core` than the suite's.
+ */
 export async function errorCodeOf(promise: Promise<unknown>): Promise<IfMatchErrorCode> {
   const error = await promise.then(
     () => undefined,
     (rejection: unknown) => rejection,
   );
-  expect(error).toBeInstanceOf(IfMatchError);
-  return (error as IfMatchError).code;
+  expect(isIfMatchError(error), `expected an IfMatchError, got ${String(error)}`).toBe(true);
+  return (error as { code: IfMatchErrorCode }).code;
 }
 
 /** A TCP port free on 127.0.0.1 right now, for a test server to listen on. */

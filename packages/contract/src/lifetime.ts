@@ -124,11 +124,13 @@ export function describeLifetime(options: StoreContractOptions, storeOptions: St
   describe('with a secret', () => {
     const SECRET = 'contract-suite-secret-of-32-bytes!!!';
     let sealed: ContractSubject;
+    let frozenSealed: ContractSubject;
     beforeAll(async () => {
       sealed = await options.createStore({ ...storeOptions, secret: SECRET });
+      frozenSealed = await options.createStore({ ...storeOptions, secret: SECRET, now: () => 1_800_000_000_000 });
     });
 
-    it('issues tags that reveal nothing and work as any tag', async () => {
+    it('issues opaque tags that work as any tag', async () => {
       const key = newKey();
       const created = expectOk(await sealed.store.create(key, doc('secret'))).record;
       // The same content under a store without the secret gets another tag.
@@ -151,5 +153,28 @@ export function describeLifetime(options: StoreContractOptions, storeOptions: St
         expectOk(await sealed.store.put(legacy, doc('y'), { etagIn: [tag] }));
       }
     });
+
+    // What a sealed tag still reveals, as the README's table says: equality.
+    if (storeOptions.strategy === 'hash') {
+      it('gives equal content an equal keyed tag, on any key and again after A → B → A', async () => {
+        const key = newKey();
+        const a = expectOk(await sealed.store.create(key, doc('A'))).record.etag;
+        expectOk(await sealed.store.put(key, doc('B'), UNCONDITIONAL));
+        expect(expectOk(await sealed.store.put(key, doc('A'), UNCONDITIONAL)).record.etag).toEqual(a);
+        expect(expectOk(await sealed.store.create(newKey(), doc('A'))).record.etag).toEqual(a);
+      });
+    } else {
+      it('gives records the store created tags of their own, and records created before it at the same number one tag', async () => {
+        const [one, two] = [newKey(), newKey()];
+        const first = expectOk(await frozenSealed.store.create(one, doc('same'))).record.etag;
+        const second = expectOk(await frozenSealed.store.create(two, doc('same'))).record.etag;
+        expect(second).not.toEqual(first);
+        const fields = { version: 5, modifiedAt: 1_700_000_000_000 };
+        const [old1, old2] = [newKey(), newKey()];
+        await sealed.seed(old1, doc('old 1'), fields);
+        await sealed.seed(old2, doc('old 2'), fields);
+        expect((await sealed.store.get(old2))?.etag).toEqual((await sealed.store.get(old1))?.etag);
+      });
+    }
   });
 }

@@ -4,6 +4,11 @@
  * the store did not write, and a clock that stands still or steps back, each checked against
  * a reference model after every step: the outcome, what `get` returns, what was persisted, and
  * that no tag ever stands for two states of the key.
+ *
+ * Bounded in time (DynamoDB Local is slow): a run stopped by the time limit still has to have
+ * completed `MIN_RUNS` histories, and says how many it completed. Every history starts from the
+ * same clock, so the seed and path fast-check reports (`IFMATCH_MODEL_SEED`,
+ * `IFMATCH_MODEL_PATH`) replay a failure exactly.
  */
 import type { EntityTag, StoredRecord, WriteCondition, WriteOutcome } from '@ifmatch/core';
 import { canonicalJson } from '@ifmatch/core/driver';
@@ -14,9 +19,35 @@ import type { ContractDocument, ContractSubject, SeedFields, StoreContractOption
 
 type Strategy = 'version' | 'timestamp' | 'hash';
 
+/** Fewer completed histories than this fails the test, even when the time limit stopped it. */
+const MIN_RUNS = 10;
+/** When fast-check stops starting new histories (each one then finishes). */
+const TIME_LIMIT_MS = 90_000;
+/** Where the clock stands at the start of every history. */
+const START = 1_750_000_000_000;
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('');
+const base64urlText = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: length, maxLength: length });
+
+/**
+ * A tag no store issued for the key, shaped as the strategy's own tags so that the store
+ * parses it and compares it with the record (a tag of another shape matches nothing before
+ * it reaches the database): for the version and timestamp strategies a number near the
+ * record's with a random incarnation, or a number far from any it can have without one; for
+ * the hash strategy 22 random characters.
+ */
+interface RandomTag {
+  readonly kind: 'random';
+  readonly near: number;
+  readonly incarnation: string | null;
+  readonly hash: string;
+}
+
 /** A condition, named by what it refers to; resolved against the tags seen so far when it runs. */
 type ConditionPlan =
-  | { readonly kind: 'unconditional' | 'current' | 'weak-current' | 'random' | 'exists' | 'absent' | 'not-current' }
+  | { readonly kind: 'unconditional' | 'current' | 'weak-current' | 'exists' | 'absent' | 'not-current' }
+  | RandomTag
   | { readonly kind: 'stale' | 'not-stale'; readonly pick: number }
   | { readonly kind: 'list'; readonly picks: readonly number[]; readonly withCurrent: boolean }
   | { readonly kind: 'since'; readonly offset: number }
@@ -35,11 +66,16 @@ const simplePlan: fc.Arbitrary<ConditionPlan> = fc.oneof(
     { kind: 'current' },
     { kind: 'current' },
     { kind: 'weak-current' },
-    { kind: 'random' },
     { kind: 'exists' },
     { kind: 'absent' },
     { kind: 'not-current' },
   ),
+  fc.record({
+    kind: fc.constant('random' as const),
+    near: fc.constantFrom(-1, 0, 1, 1_000),
+    incarnation: fc.option(base64urlText(11), { nil: null }),
+    hash: base64urlText(22),
+  }),
   fc.record({ kind: fc.constantFrom('stale' as const, 'not-stale' as const), pick: fc.nat(50) }),
   fc.record({
     kind: fc.constant('list' as const),
@@ -80,9 +116,9 @@ interface State {
 }
 
 export function describeModel(options: StoreContractOptions, strategy: Strategy): void {
-  const runs = Math.max(10, options.modelRuns ?? 40);
+  const runs = Math.max(MIN_RUNS, options.modelRuns ?? 40);
   let subject: ContractSubject;
-  let clock = 1_750_000_000_000;
+  let clock = START;
   beforeAll(async () => {
     subject = await options.createStore({ strategy, now: () => clock });
   });
@@ -91,9 +127,31 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
   const identity = (state: State) =>
     strategy === 'hash' ? canonicalJson(state.value) : `${state.life}:${state.version}`;
 
+  /** A tag of this strategy's shape that the store never issued for the key (see `RandomTag`). */
+  const randomTag = (p: RandomTag, state: State): EntityTag => {
+    if (strategy === 'hash') return { weak: false, opaque: p.hash };
+    const [letter, number] = strategy === 'version' ? ['v', state.version] : ['t', state.modifiedAt ?? clock];
+    // Without an incarnation, only a number no record of this key can have: the tags of a
+    // record the store did not write carry none, and versions stay below 100, times above 10^12.
+    const opaque =
+      p.incarnation === null
+        ? `${letter}${(1_000 + p.near + (strategy === 'version' ? 100 : 0)).toString(36)}`
+        : `${letter}${Math.max(0, number + p.near).toString(36)}.${p.incarnation}`;
+    return { weak: false, opaque };
+  };
+  /** A tag of this strategy's shape, for a condition that refers to a tag before the store issued any. */
+  const foreign: EntityTag = {
+    weak: false,
+    opaque:
+      strategy === 'hash' ? 'A'.repeat(22) : `${strategy === 'version' ? 'v1' : `t${START.toString(36)}`}.AAAAAAAAAAA`,
+  };
+
   it(`agrees with the reference model over random histories (${runs} runs)`, async () => {
-    await fc.assert(
+    const started = Date.now();
+    const details = await fc.check(
       fc.asyncProperty(seedFields, fc.array(step, { minLength: 1, maxLength: 30 }), async (seed, steps) => {
+        // Every history from the same clock: a replayed case (seed and path) runs as it failed.
+        clock = START;
         const key = newKey();
         const state: State = { exists: false, value: doc('none'), version: 0, modifiedAt: null, life: 0 };
         /** Every tag the store issued for this key, and what it stood for. */
@@ -116,7 +174,7 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
         };
         const currentTag = () => history.find((tag) => state.exists && issued.get(tag.opaque) === identity(state));
         const pick = (n: number): EntityTag =>
-          history.length === 0 ? { weak: false, opaque: 'v1.AAAAAAAAAAA' } : (history[n % history.length] as EntityTag);
+          history.length === 0 ? foreign : (history[n % history.length] as EntityTag);
 
         const resolve = (p: ConditionPlan): WriteCondition => {
           const current = currentTag() ?? pick(0);
@@ -128,7 +186,7 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
             case 'weak-current':
               return { etagIn: [{ weak: true, opaque: current.opaque }] };
             case 'random':
-              return { etagIn: [{ weak: false, opaque: `v${history.length + 7}.AAAAAAAAAAA` }] };
+              return { etagIn: [randomTag(p, state)] };
             case 'exists':
               return { exists: true };
             case 'absent':
@@ -197,7 +255,15 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
         }) => {
           expect(outcome.ok, 'the write should have failed').toBe(false);
           expect(outcome.reason).toBe(state.exists ? 'precondition-failed' : 'not-found');
-          if (outcome.current) expectRecord(outcome.current);
+          // A refusal hands back the record that stands, so the caller can retry without a read.
+          if (!state.exists) expect(outcome.current).toBeUndefined();
+          else if (outcome.current === undefined) expect.fail('a precondition failure without the current record');
+          else expectRecord(outcome.current);
+        };
+        /** A write whose condition held is not "already applied": that is only for a condition that failed. */
+        const expectPlainSuccess = (outcome: WriteOutcome<ContractDocument, string>) => {
+          if (outcome.ok)
+            expect(outcome.alreadyApplied, 'a write whose condition held is not already applied').toBe(undefined);
         };
 
         const expectWrite = (
@@ -209,6 +275,7 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
             const created = !state.exists;
             write(value, outcome.ok ? outcome.record.lastModified : undefined);
             expect(outcome, 'the write should have succeeded').toMatchObject({ ok: true, created });
+            expectPlainSuccess(outcome);
             if (outcome.ok) expectRecord(outcome.record);
             return;
           }
@@ -258,6 +325,7 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
                 outcome.ok ? outcome.record.lastModified : undefined,
               );
               expect(outcome).toMatchObject({ ok: true, created: false });
+              expectPlainSuccess(outcome);
               if (outcome.ok) expectRecord(outcome.record);
             } else expectFailure(outcome);
           } else {
@@ -284,9 +352,28 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
       }),
       {
         numRuns: runs,
-        interruptAfterTimeLimit: 90_000,
+        // fast-check counts a run it stopped as a pass: the completed ones are checked below.
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
         ...(process.env.IFMATCH_MODEL_SEED ? { seed: Number(process.env.IFMATCH_MODEL_SEED) } : {}),
+        ...(process.env.IFMATCH_MODEL_PATH ? { path: process.env.IFMATCH_MODEL_PATH } : {}),
       },
     );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.info(
+      `${options.name}, ${strategy} strategy: ${details.numRuns} of ${runs} model histories in ${seconds} s` +
+        `${details.interrupted ? ' (stopped by the time limit)' : ''}; IFMATCH_MODEL_SEED=${details.seed}`,
+    );
+    if (details.failed) {
+      const error = details.errorInstance;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${fc.defaultReportMessage(details)}\n\n${reason}`, { cause: error });
+    }
+    // A replay (IFMATCH_MODEL_PATH) runs the one history it names.
+    if (process.env.IFMATCH_MODEL_PATH === undefined) {
+      expect(
+        details.numRuns,
+        `only ${details.numRuns} histories completed within the time limit`,
+      ).toBeGreaterThanOrEqual(MIN_RUNS);
+    }
   }, 180_000);
 }

@@ -61,7 +61,8 @@ export interface StoreContractOptions {
   readonly concurrency?: { readonly racers?: number; readonly incrementers?: number; readonly increments?: number };
   /**
    * Runs of the property-based model test per strategy (default 40; at least 10), each a
-   * random sequence of up to 30 operations checked against a reference model.
+   * random sequence of up to 30 operations checked against a reference model. No new run
+   * starts after 90 seconds; fewer than 10 completed runs then fail the test.
    */
   readonly modelRuns?: number;
 }

@@ -5,7 +5,9 @@
  * `hashEtag` is MurmurHash3 x86 128-bit: fast, well distributed, and 128 bits make an
  * accidental collision negligible. It is not cryptographic: a tag reveals nothing readable,
  * but someone who can guess a representation can confirm the guess. `keyedHashEtag` uses
- * HMAC-SHA-256 from Web Crypto with a server secret when tags must reveal nothing.
+ * HMAC-SHA-256 from Web Crypto with a server secret when tags must not reveal the content
+ * (equal content still has an equal tag, so a guess can be confirmed by whoever can have the
+ * store tag a value of their choice).
  */
 
 import { base64url } from './base64url.js';

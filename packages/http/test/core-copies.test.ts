@@ -1,4 +1,4 @@
-import { createMemoryStore, type Store } from '@ifmatch/core';
+import { createMemoryStore, IfMatchError, type Store } from '@ifmatch/core';
 import { createResource } from '@ifmatch/http';
 import { describe, expect, it } from 'vitest';
 
@@ -7,6 +7,9 @@ describe('errors from another installed copy of @ifmatch/core', () => {
     // A second copy of core's errors module, as npm installs when two packages pin different versions.
     const specifier = '../../core/src/errors.ts?another-copy';
     const copy = (await import(/* @vite-ignore */ specifier)) as typeof import('../../core/src/errors.js');
+    // Really another copy: another class, whose errors this copy's `instanceof` does not recognise.
+    expect(copy.IfMatchError).not.toBe(IfMatchError);
+    expect(new copy.IfMatchError('TRANSPORT', 'x')).not.toBeInstanceOf(IfMatchError);
     const inner = createMemoryStore<unknown, string>();
     const failing = (code: 'TRANSPORT' | 'OUTCOME_UNKNOWN' | 'INVALID_VALUE'): Store<unknown, string> => ({
       ...inner,

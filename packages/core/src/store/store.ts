@@ -94,7 +94,9 @@ export interface StoreOptions {
   readonly strategy?: StrategyName;
   /**
    * A server secret (≥ 32 bytes). Version and timestamp tags are then sealed (encrypted and
-   * authenticated) and hash tags keyed (HMAC-SHA-256): tags reveal nothing and cannot be forged.
+   * authenticated) and hash tags keyed (HMAC-SHA-256): tags cannot be forged and hide the
+   * version, time or content, but not equality (equal states have equal tags: the README's
+   * table says exactly which states share one).
    */
   readonly secret?: string | Uint8Array;
   /** The clock for `modifiedAt` (default `Date.now`). */

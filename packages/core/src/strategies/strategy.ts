@@ -10,8 +10,10 @@
  * | `hash` | 128-bit hash of the value's canonical JSON | the content |
  *
  * With a `secret`, version and timestamp tags are sealed (encrypted and authenticated, see
- * `sealed.ts`) at the store's boundary, and hash tags are HMACs: a tag then reveals nothing
- * and cannot be forged. Everything else works on tags in clear, synchronously.
+ * `sealed.ts`) at the store's boundary, and hash tags are HMACs: a tag then cannot be forged
+ * and hides the version, time or content, but not equality (deterministic on purpose: one
+ * state keeps one tag; the README's table says which states share a tag). Everything else
+ * works on tags in clear, synchronously.
  */
 import { importEtagSecret } from '../hash.js';
 import type { TagField, TaggedState } from '../store/driver.js';
