@@ -1,4 +1,5 @@
-import { checkMembers, jsonCopy, jsonText } from '@ifmatch/core/driver';
+import type { StrategyName } from '@ifmatch/core';
+import { checkMembers, IfMatchError, jsonCopy, jsonText } from '@ifmatch/core/driver';
 import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { ResolvedTable } from './table.js';
@@ -18,7 +19,8 @@ export interface ValueCodec<T> {
   readonly columns: readonly ValueColumn[];
   /**
    * The value as it will be written: members checked, JSON normalised, JavaScript defaults
-   * filled in. A member with an SQL default stays missing: the statement fills it.
+   * filled in. A member with an SQL default stays missing: the statement fills it (under the
+   * hash strategy, such a member must be given: see `valueCodec`).
    */
   prepare(value: T, key: unknown): T;
   /** The cells of a prepared value, by property name (a missing one: its SQL default). */
@@ -39,7 +41,20 @@ function asJson(value: unknown): unknown {
   return jsonCopy(value) ?? JSON.parse(jsonText(value));
 }
 
-export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | undefined): ValueCodec<T> {
+/**
+ * The codec of a table's values. Under the hash strategy (`strategy: 'hash'`), a member left
+ * out whose column has an SQL default is `INVALID_VALUE`: the database would store a value
+ * (`now()`, `gen_random_uuid()`…) the store never saw, so the tag, hashed from what the store
+ * sent, would stand for other content than the row holds (two rows that differ only there
+ * would share a tag, and a stale write could count as already applied). Computing the default
+ * first would cost a round trip; hashing in SQL cannot give core's hash. JavaScript defaults
+ * are filled in here, before hashing, under every strategy.
+ */
+export function valueCodec<T>(
+  table: ResolvedTable,
+  documentColumn: PgColumn | undefined,
+  strategy?: StrategyName,
+): ValueCodec<T> {
   const system = new Set<PgColumn>([
     ...table.keys.map(([, column]) => column),
     table.version[1],
@@ -67,6 +82,7 @@ export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | u
       sqlDefault: is(column.default, SQL) ? column.default : undefined,
     }));
   const byName = new Map(columns.map((c) => [c.name, c]));
+  const hashed = strategy === 'hash';
   const keyNames = new Set(table.keys.map(([name]) => name));
   /** A missing member: the column's JavaScript default, or undefined (an SQL default, or NULL). */
   const fill = ({ column }: ValueColumn): unknown => {
@@ -92,6 +108,12 @@ export function valueCodec<T>(table: ResolvedTable, documentColumn: PgColumn | u
         const member = given === undefined ? fill(c) : given;
         if (member === undefined) {
           if (c.sqlDefault === undefined) out[c.name] = null;
+          else if (hashed) {
+            throw new IfMatchError(
+              'INVALID_VALUE',
+              `under the hash strategy, give ${JSON.stringify(c.name)}: its column's SQL default would store a value the tag does not cover`,
+            );
+          }
           continue;
         }
         out[c.name] = c.json && member !== null ? asJson(member) : member;

@@ -16,7 +16,7 @@ export type { AnyPgDatabase } from './session.js';
 import { rowsOf } from './session.js';
 import { postgresStatements, WRITTEN } from './statements.js';
 import { resolveTable, type SystemColumns } from './table.js';
-import type { TableFor, TableKey, TableValue } from './types.js';
+import type { KeyColumnsFor, TableFor, TableKey, TableValue } from './types.js';
 
 export { backfillPostgres, type PostgresBackfillOptions } from './backfill.js';
 export {
@@ -26,7 +26,15 @@ export {
   ifmatchColumns,
   type SystemColumns,
 } from './table.js';
-export type { SystemProperty, TableFor, TableKey, TableValue } from './types.js';
+export type {
+  ColumnProperty,
+  KeyColumnsFor,
+  SystemProperty,
+  TableFor,
+  TableKey,
+  TableKeyProperty,
+  TableValue,
+} from './types.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Your Drizzle database, or a transaction (the store's statements then run in it). */
@@ -69,19 +77,42 @@ export function createPostgresStore<
   },
 ): Store<TableValue<TTable, TKey, TDocument, TColumns>, TableKey<TTable, TKey>>;
 /**
- * With explicit types, checked against the table: `createPostgresStore<Order, string>(…)`
- * refuses a table that has no column for a member of `Order`, or one of another type.
+ * With explicit types, checked against the table (`TableFor`): `createPostgresStore<Order,
+ * string>(…)` refuses a table that has no column for a member of `Order`, or one of another
+ * type, and a primary key (or `key` column) that does not hold a `string`. A column `Order`
+ * leaves out is not seen (TypeScript infers nothing from the arguments of a call given type
+ * arguments): without type arguments, a `put` leaving out a NOT NULL column does not compile.
  */
-export function createPostgresStore<T, K = unknown>(
-  options: PostgresStoreOptions & { readonly table: TableFor<T>; readonly documentColumn?: undefined },
+export function createPostgresStore<T, K>(
+  options: Omit<PostgresStoreOptions, 'table' | 'key' | 'documentColumn'> & { readonly documentColumn?: never } & (
+      | { readonly table: TableFor<T>; readonly key: KeyColumnsFor<K> }
+      | { readonly table: TableFor<T, K>; readonly key?: undefined }
+    ),
 ): Store<T, K>;
-/** Document mode with explicit types: the whole value is one JSON document. */
-export function createPostgresStore<T, K = unknown>(
-  options: PostgresStoreOptions & { readonly documentColumn: PgColumn },
+/** Document mode with explicit types: the whole value is one JSON document; the key is checked. */
+export function createPostgresStore<T, K>(
+  options: Omit<PostgresStoreOptions, 'table' | 'key' | 'documentColumn'> & { readonly documentColumn: PgColumn } & (
+      | { readonly table: PgTable; readonly key: KeyColumnsFor<K> }
+      | { readonly table: TableFor<unknown, K>; readonly key?: undefined }
+    ),
 ): Store<T, K>;
-export function createPostgresStore<T, K>(options: PostgresStoreOptions): Store<T, K> {
-  const table = resolveTable(options.table, options.key, options.columns);
-  const codec = valueCodec<T>(table, options.documentColumn);
+/**
+ * Refused: a value type alone. Once a call has type arguments TypeScript infers none, so the
+ * key's type cannot come from the table: give both (`createPostgresStore<Order, string>`), or
+ * none and both come from the table.
+ */
+export function createPostgresStore<T>(
+  options: PostgresStoreOptions & {
+    readonly 'createPostgresStore<Value> needs the key type too: <Value, Key>, or no type arguments': never;
+  },
+): Store<T, never>;
+// The explicit overloads type `key` by `K` (`KeyColumnsFor`), which TypeScript cannot see is a
+// column or columns while `K` is generic; `resolveTable` checks it at run time.
+export function createPostgresStore<T, K>(
+  options: Omit<PostgresStoreOptions, 'key'> & { readonly key?: unknown },
+): Store<T, K> {
+  const table = resolveTable(options.table, options.key as PostgresStoreOptions['key'], options.columns);
+  const codec = valueCodec<T>(table, options.documentColumn, options.strategy);
   const statements = postgresStatements(options.db, table, codec as never);
   const composite = table.keys.length > 1;
 

@@ -16,7 +16,7 @@ import {
   type DriverWrite,
   type StateSet,
   stateKeys,
-  statementShape,
+  statementCache,
   writeKind,
 } from '@ifmatch/core/driver';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
@@ -37,6 +37,8 @@ export interface PostgresStatements {
 }
 
 const p = (name: string) => sql.placeholder(name);
+/** A read's condition: none. */
+const NO_CONDITION: DriverCondition = Object.freeze({});
 
 export function postgresStatements(
   db: AnyPgDatabase,
@@ -179,20 +181,13 @@ export function postgresStatements(
     },
   };
 
-  const prepared = new Map<number, PreparedStatement>();
-  const statement = (kind: keyof typeof build, c: DriverCondition = {}): PreparedStatement => {
-    const shape = statementShape(kind, c);
-    let found = prepared.get(shape);
-    if (found === undefined) {
-      const query = dialect.sqlToQuery(build[kind](c));
-      found = prepareQuery(query, `ifmatch_${hashEtag(query.sql)}`);
-      prepared.set(shape, found);
-    }
-    return found;
-  };
+  const statement = statementCache((kind: keyof typeof build, c): PreparedStatement => {
+    const query = dialect.sqlToQuery(build[kind](c));
+    return prepareQuery(query, `ifmatch_${hashEtag(query.sql)}`);
+  });
 
   return {
-    read: (key) => [statement('read'), keyValues(key)],
+    read: (key) => [statement('read', NO_CONDITION), keyValues(key)],
     write: (key, write, condition) => [
       statement(writeKind(condition), condition),
       conditionValues(condition, writeValues(key, write)),

@@ -27,6 +27,7 @@ const orderLines = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
+const documents = defineDocumentTable('documents');
 declare const db: PgDatabase<never, never, never>;
 // Types only: nothing below is called.
 const typed = <R>(_make: () => R): R => undefined as unknown as R;
@@ -45,7 +46,6 @@ describe('createPostgresStore infers its types from the table', () => {
   });
 
   it('in document mode the value is the document column’s type', () => {
-    const documents = defineDocumentTable('documents');
     expectTypeOf(
       typed(() => createPostgresStore({ db, table: documents, documentColumn: documents.document })),
     ).toEqualTypeOf<Store<unknown, string>>();
@@ -57,6 +57,16 @@ describe('createPostgresStore infers its types from the table', () => {
     expectTypeOf(
       typed(() => createPostgresStore({ db, table: typedDocuments, documentColumn: typedDocuments.body })),
     ).toEqualTypeOf<Store<Line, string>>();
+  });
+
+  it('refuses a put leaving out a NOT NULL column without a default', () => {
+    const store = typed(() => createPostgresStore({ db, table: orders }));
+    typed(() =>
+      // @ts-expect-error `customer` is NOT NULL and has no default
+      store.put('o1', { lines: [], note: null }, {}),
+    );
+    // A nullable column may be left out of nothing: `note` is `string | null`, so it is given.
+    typed(() => store.put('o1', { customer: 'Ada', lines: [], note: null }, {}));
   });
 
   it('refuses a misspelt member in a put, and in a read', () => {
@@ -82,6 +92,55 @@ describe('createPostgresStore infers its types from the table', () => {
     typed(() => createPostgresStore<{ customer: number }, string>({ db, table: orders }));
     // @ts-expect-error note may be null in the table: `string` alone contradicts it
     typed(() => createPostgresStore<{ note: string }, string>({ db, table: orders }));
+  });
+
+  it('checks an explicit key type against the primary key', () => {
+    // @ts-expect-error the primary key of orders is text
+    typed(() => createPostgresStore<{ customer: string }, number>({ db, table: orders }));
+    // @ts-expect-error a single-column primary key is not an object key
+    typed(() => createPostgresStore<{ customer: string }, { id: string }>({ db, table: orders }));
+    // @ts-expect-error in document mode too
+    typed(() => createPostgresStore<Line, number>({ db, table: documents, documentColumn: documents.document }));
+    expectTypeOf(
+      typed(() => createPostgresStore<Line, string>({ db, table: documents, documentColumn: documents.document })),
+    ).toEqualTypeOf<Store<Line, string>>();
+  });
+
+  it('checks an explicit key type against the key columns given', () => {
+    type LineKey = { orderId: string; lineNo: number };
+    expectTypeOf(
+      typed(() =>
+        createPostgresStore<{ sku: string }, LineKey>({
+          db,
+          table: orderLines,
+          key: [orderLines.orderId, orderLines.lineNo],
+        }),
+      ),
+    ).toEqualTypeOf<Store<{ sku: string }, LineKey>>();
+    // A composite primary key declared in the table's extra config is not in its type: any key passes.
+    expectTypeOf(typed(() => createPostgresStore<{ sku: string }, LineKey>({ db, table: orderLines }))).toEqualTypeOf<
+      Store<{ sku: string }, LineKey>
+    >();
+    // @ts-expect-error the key column sku holds text, not numbers
+    typed(() => createPostgresStore<{ lineNo: number }, number>({ db, table: orderLines, key: orderLines.sku }));
+    typed(() =>
+      // @ts-expect-error an object key from one column
+      createPostgresStore<{ sku: string }, LineKey>({ db, table: orderLines, key: orderLines.orderId }),
+    );
+    type Numbers = { a: number; b: number };
+    typed(() =>
+      // @ts-expect-error an object key whose columns hold other types (sku is text, the key's members are numbers)
+      createPostgresStore<{ lineNo: number }, Numbers>({ db, table: orderLines, key: [orderLines.sku] }),
+    );
+  });
+
+  it('refuses a value type alone: the key type cannot be inferred once a type argument is given', () => {
+    // @ts-expect-error give both type arguments, or none
+    typed(() => createPostgresStore<{ customer: string }>({ db, table: orders }));
+    // With none, both come from the table.
+    expectTypeOf(typed(() => createPostgresStore({ db, table: orders }))).toEqualTypeOf<
+      Store<{ customer: string; lines: Line[]; note: string | null }, string>
+    >();
   });
 });
 
