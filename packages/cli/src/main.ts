@@ -6,13 +6,14 @@
 import { type BackfillCheckpoint, type BackfillCounts, type BackfillReport, isIfMatchError } from '@ifmatch/core';
 import { type BackfillCommand, parseCommand, USAGE, UsageError } from './args.js';
 import { MissingDriverError } from './drivers.js';
-import { type Output, progressRenderer } from './progress.js';
+import { progressRenderer } from './progress.js';
 import { readState, removeState, writeState } from './state.js';
 import { openTarget, type Target } from './targets.js';
 
 /** Where the command reads and writes: the process's, or a test's. */
 export interface CliIo {
-  readonly stdout: Output;
+  /** Where results and progress go; a terminal (`isTTY`, `columns`) gets a progress bar drawn in place. */
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Calls `handler` on an interrupt (Ctrl-C); returns what stops listening. */

@@ -26,6 +26,7 @@ export {
   type StoreDriver,
   satisfiesCondition,
   stateKeys,
+  statementCache,
   statementShape,
   statesByIncarnation,
   type TagField,

@@ -7,6 +7,7 @@ import {
   pinnedVersion,
   type StatementKind,
   type StateSet,
+  statementCache,
   statementShape,
   writeKind,
 } from '../src/driver.js';
@@ -58,6 +59,74 @@ describe('statementShape', () => {
 
   it('refuses a kind it does not know, rather than sharing a shape', () => {
     expect(() => statementShape('merge' as StatementKind, {})).toThrow(TypeError);
+  });
+});
+
+describe('statementCache', () => {
+  /** A cache whose statements record what they were prepared for, and the list of preparations. */
+  const counting = () => {
+    const prepared: string[] = [];
+    const statement = statementCache((kind, condition) => {
+      prepared.push(signature(kind, condition));
+      return { sql: signature(kind, condition) };
+    });
+    return { prepared, statement };
+  };
+  const tags = (n: number): StateSet => ({
+    field: 'version',
+    states: Array.from({ length: n }, (_, i) => ({ incarnation: 'a', value: i + 1 })),
+  });
+
+  it('prepares a shape once, and gives the same statement for it every time after', () => {
+    const { prepared, statement } = counting();
+    const first = statement('update', { anyOf: tags(1) });
+    expect(statement('update', { anyOf: tags(1) })).toBe(first);
+    expect(
+      statement('update', { exists: true, anyOf: { field: 'version', states: [{ incarnation: null, value: 7 }] } }),
+    ).toBe(first);
+    expect(prepared).toEqual(['update version:true - false']);
+  });
+
+  it('keeps each shape’s statement, whatever the order the shapes come in', () => {
+    const { prepared, statement } = counting();
+    const one = statement('update', { anyOf: tags(1) });
+    const insert = statement('insert', { exists: false });
+    const list = statement('update', { anyOf: tags(2) });
+    for (let i = 0; i < 3; i++) {
+      expect(statement('insert', { exists: false })).toBe(insert);
+      expect(statement('update', { anyOf: tags(1) })).toBe(one);
+      expect(statement('update', { anyOf: tags(3) })).toBe(list);
+      expect(statement('update', { anyOf: tags(1) })).toBe(one);
+    }
+    expect(new Set([one, insert, list]).size).toBe(3);
+    expect(prepared).toHaveLength(3);
+  });
+
+  it('is bounded: If-Match lists of every length from 1 to 256 prepare two statements', () => {
+    const { prepared, statement } = counting();
+    for (let n = 1; n <= 256; n++) statement('update', { anyOf: tags(n) });
+    for (let n = 1; n <= 256; n++) statement('upsert', { noneOf: tags(n) });
+    expect(prepared).toEqual([
+      'update version:true - false',
+      'update version:false - false',
+      'upsert - version:true false',
+      'upsert - version:false false',
+    ]);
+  });
+
+  it('holds at most one statement per shape, over every condition a driver can be given', () => {
+    const { prepared, statement } = counting();
+    for (let round = 0; round < 2; round++) {
+      for (const kind of kinds) {
+        for (const anyOf of sets()) {
+          for (const noneOf of sets()) {
+            statement(kind, { ...(anyOf ? { anyOf } : {}), ...(noneOf ? { noneOf } : {}), modifiedAtMost: 5 });
+          }
+        }
+      }
+    }
+    expect(prepared).toHaveLength(kinds.length * 7 * 7);
+    expect(new Set(prepared).size).toBe(prepared.length);
   });
 });
 

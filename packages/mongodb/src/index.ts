@@ -33,7 +33,9 @@ export type { FieldNames } from './filters.js';
 /** Names of the key and system fields; each is configurable (Mongoose's `__v` as the version, say). */
 export type MongoFields = Partial<FieldNames>;
 
-interface MongoStoreBaseOptions extends StoreOptions {
+/** What both forms of `createMongoStore`'s options have. */
+export interface MongoStoreBaseOptions extends StoreOptions {
+  /** The key and system fields' names; default `{ key: '_id', version: 'version', modifiedAt: 'modifiedAt', incarnation: 'incarnation', hash: 'etagHash' }`. */
   readonly fields?: MongoFields | undefined;
 }
 

@@ -10,7 +10,7 @@ import {
   pinnedVersion,
   type StateSet,
   stateKeys,
-  statementShape,
+  statementCache,
   writeKind,
 } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
@@ -184,26 +184,15 @@ export function sqliteStatements(
 
   /** The statements of one shape: the full one, and its quick form where there is one. */
   interface Shape {
-    readonly shape: number;
     readonly full: NamedStatement;
     quick?: NamedStatement;
   }
-  const prepared = new Map<number, Shape>();
-  /** The last shape used: a store usually runs one shape after another. */
-  let last: Shape | undefined;
-  const shapeOf = (kind: 'insert' | 'update' | 'upsert' | 'delete', c: DriverCondition): Shape => {
-    const shape = statementShape(kind, c);
-    if (last?.shape === shape) return last;
-    let found = prepared.get(shape);
-    if (found === undefined) {
+  const shapeOf = statementCache(
+    (kind: 'insert' | 'update' | 'upsert' | 'delete', c): Shape =>
       // A delete returns the whole row: integers as bigints, so a value past 2^53 is read
       // exactly. A write returns only system columns, which numbers hold.
-      found = { shape, full: prepareNamed(db, sqlFor[kind](c), slotOf, kind === 'delete') };
-      prepared.set(shape, found);
-    }
-    last = found;
-    return found;
-  };
+      ({ full: prepareNamed(db, sqlFor[kind](c), slotOf, kind === 'delete') }),
+  );
 
   const unset: readonly unknown[] = new Array(FIRST_CELL + codec.columns.length).fill(undefined);
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);

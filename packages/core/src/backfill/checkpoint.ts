@@ -31,12 +31,10 @@ export interface BackfillCounts {
   readonly errors: number;
 }
 
-/** The format a checkpoint names, so that one from another version of the loop is refused, not misread. */
-export const CHECKPOINT_FORMAT = 'ifmatch-backfill/1';
-
 /** Where a backfill stands: JSON to save after each batch and pass back as `checkpoint` to resume. */
 export interface BackfillCheckpoint {
-  readonly format: typeof CHECKPOINT_FORMAT;
+  /** The checkpoint's format, so that one from another version of the loop is refused, not misread. */
+  readonly format: 'ifmatch-backfill/1';
   /** What was backfilled (`sqlite:orders`, say): a checkpoint resumes only the same target. */
   readonly target: string;
   /** A dry run's checkpoint, which a real run refuses: the dry run changed nothing. */
@@ -45,6 +43,9 @@ export interface BackfillCheckpoint {
   /** The counts since the first run, this checkpoint's runs included. */
   readonly totals: BackfillCounts;
 }
+
+/** The format a checkpoint names (`BackfillCheckpoint['format']`). */
+export const CHECKPOINT_FORMAT: BackfillCheckpoint['format'] = 'ifmatch-backfill/1';
 
 /** Nothing counted yet. */
 export const ZERO_COUNTS: BackfillCounts = Object.freeze({ scanned: 0, updated: 0, skipped: 0, errors: 0 });

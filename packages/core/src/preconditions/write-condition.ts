@@ -1,7 +1,8 @@
 /**
  * A write request's preconditions, translated into the `WriteCondition` a store applies
- * atomically in the database (HARD-PARTS §2): the same rules as the §13.2.2 decision table,
- * expressed as a predicate on the stored record instead of evaluated on a read.
+ * atomically in the database (the table under "Write conditions" in the README): the same
+ * rules as the RFC 9110 §13.2.2 decision table, expressed as a predicate on the stored record
+ * instead of evaluated on a read.
  */
 import type { EntityTag } from '../entity-tag.js';
 import type { WriteCondition } from '../store/write-condition.js';
@@ -13,8 +14,11 @@ export type WriteConditionResult =
   | { readonly outcome: 'condition'; readonly condition: WriteCondition }
   | PolicyRefusal;
 
-/** An `If-Match` list no tag is in: no record can satisfy it, so the store writes nothing. */
-const MATCHES_NO_RECORD: readonly EntityTag[] = Object.freeze([]);
+/**
+ * An `If-Match` list no tag is in: no record can satisfy it, so the store writes nothing (it
+ * compiles to the store's `NO_RECORD_MATCHES`, `store/compile.ts`).
+ */
+const NO_RECORD_MATCHES: readonly EntityTag[] = Object.freeze([]);
 
 /**
  * Translates a write request's preconditions (the table in the README):
@@ -46,17 +50,17 @@ export function preconditionsToWriteCondition(
   if (pre.ifMatch !== undefined) {
     if (pre.ifMatch.kind === 'any') exists = true;
     else if (pre.ifMatch.kind === 'tags') etagIn = pre.ifMatch.tags.filter((tag) => !tag.weak);
-    else etagIn = MATCHES_NO_RECORD;
+    else etagIn = NO_RECORD_MATCHES;
   } else if (pre.ifUnmodifiedSince !== undefined) {
     // HTTP dates have whole seconds: anything modified within that second passes.
     unmodifiedSince = pre.ifUnmodifiedSince + 999;
   }
 
   if (pre.ifNoneMatch !== undefined) {
-    if (pre.ifNoneMatch.kind === 'invalid') etagIn = MATCHES_NO_RECORD;
+    if (pre.ifNoneMatch.kind === 'invalid') etagIn = NO_RECORD_MATCHES;
     else if (pre.ifNoneMatch.kind === 'tags') etagNotIn = pre.ifNoneMatch.tags;
     // `If-None-Match: *` with `If-Match`: it must exist and be absent at once.
-    else if (exists === true || etagIn !== undefined) etagIn = MATCHES_NO_RECORD;
+    else if (exists === true || etagIn !== undefined) etagIn = NO_RECORD_MATCHES;
     else exists = false;
   }
 

@@ -15,6 +15,9 @@ import type { WriteCondition } from './write-condition.js';
  */
 export const NO_RECORD_MATCHES: unique symbol = Symbol('ifmatch.noRecordMatches');
 
+/** A compiled condition: what the database must check, or `NO_RECORD_MATCHES`. */
+export type Compiled = DriverCondition | typeof NO_RECORD_MATCHES;
+
 /** More tags than any header the HTTP layer accepts; bounds the size of one condition. */
 export const MAX_CONDITION_TAGS = 256;
 
@@ -60,10 +63,7 @@ export function checkCondition(condition: WriteCondition): void {
  * What the database must check for `condition` (already checked, its tags in clear). Runs
  * on every conditional write: synchronous, and no allocation beyond the result.
  */
-export function compileCondition(
-  condition: WriteCondition,
-  strategy: EtagStrategy,
-): DriverCondition | typeof NO_RECORD_MATCHES {
+export function compileCondition(condition: WriteCondition, strategy: EtagStrategy): Compiled {
   const compiled: { -readonly [P in keyof DriverCondition]: DriverCondition[P] } = {};
   if (condition.exists !== undefined) {
     if (typeof condition.exists !== 'boolean') throw new TypeError('exists must be a boolean');
@@ -98,4 +98,17 @@ export async function openCondition(condition: WriteCondition, sealer: Sealer): 
   if (condition.etagIn !== undefined) opened.etagIn = await openAll(condition.etagIn);
   if (condition.etagNotIn !== undefined) opened.etagNotIn = await openAll(condition.etagNotIn);
   return opened;
+}
+
+/**
+ * A store's compiler: checks a condition and compiles it against the stored fields, its sealed
+ * tags opened first. Synchronous without a secret, the common path.
+ */
+export function conditionCompiler(strategy: EtagStrategy): (condition: WriteCondition) => Compiled | Promise<Compiled> {
+  const { sealer } = strategy;
+  return (condition) => {
+    checkCondition(condition);
+    if (sealer === undefined) return compileCondition(condition, strategy);
+    return openCondition(condition, sealer).then((opened) => compileCondition(opened, strategy));
+  };
 }

@@ -197,6 +197,35 @@ export function statementShape(kind: StatementKind, condition: DriverCondition):
 }
 
 /**
+ * A driver's prepared statements, one per statement shape (`statementShape`): `prepare` builds
+ * a shape's statement the first time a write, delete or read needs it, and it is reused from
+ * then on. Bounded by construction: a shape is a kind, a field and "one state or a list" per
+ * state set, and a time bound, so there are a few hundred at most whatever the conditions
+ * (a list of tags is one parameter, so its length is not part of the shape), and a store uses
+ * a dozen or so. The last shape is kept apart: a store usually runs one shape after another,
+ * and telling it again is then one comparison, with no string built on any write.
+ */
+export function statementCache<S extends object, TKind extends StatementKind = StatementKind>(
+  prepare: (kind: TKind, condition: DriverCondition) => S,
+): (kind: TKind, condition: DriverCondition) => S {
+  const prepared = new Map<number, S>();
+  let lastShape = -1;
+  let last: S | undefined;
+  return (kind, condition) => {
+    const shape = statementShape(kind, condition);
+    if (shape === lastShape) return last as S;
+    let found = prepared.get(shape);
+    if (found === undefined) {
+      found = prepare(kind, condition);
+      prepared.set(shape, found);
+    }
+    lastShape = shape;
+    last = found;
+    return found;
+  };
+}
+
+/**
  * Whether `record` is in one of `set`'s states: `undefined` when that cannot be known (a
  * record without a hash, on the hash field).
  */

@@ -1,0 +1,83 @@
+/**
+ * Requests really sent to DynamoDB Local, counted by a middleware on the client: an `If-Match`
+ * put under the version strategy is ONE conditional write in both layouts, never a GetItem
+ * followed by a write (the top-level layout's PutItem takes `version + 1` from the tag).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { formatEntityTag, preconditionsToWriteCondition, type WriteCondition } from '@ifmatch/core';
+import { createDynamoStore } from '@ifmatch/dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
+
+/**
+ * The name of every command the client sends from now on, once per HTTP request: the
+ * middleware sits in the finalizeRequest step, inside the SDK's retries, so a retried request
+ * counts twice.
+ */
+function recordRequests(client: DynamoDBClient): string[] {
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push(context.commandName ?? '(unnamed)');
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordRequests' },
+  );
+  return sent;
+}
+
+/** What `PUT` with `If-Match: <tag>` asks of the store. */
+function ifMatch(etag: Parameters<typeof formatEntityTag>[0]): WriteCondition {
+  const result = preconditionsToWriteCondition('PUT', { 'if-match': formatEntityTag(etag) });
+  if (result.outcome !== 'condition') throw new Error(`no condition: ${result.outcome}`);
+  return result.condition;
+}
+
+describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
+  let server: DynamoServer;
+  beforeAll(async () => {
+    server = await startDynamoLocal();
+    await createTable(server.client(), 'trips');
+  });
+  afterAll(() => server?.stop());
+
+  describe.each([
+    ['top-level attributes', undefined, 'PutItemCommand'],
+    ['a map attribute', 'value', 'UpdateItemCommand'],
+  ])('with %s, under the version strategy', (_layout, value, command) => {
+    const storeOn = (client: DynamoDBClient) =>
+      createDynamoStore<{ n: number }, string>({
+        client,
+        table: { name: 'trips', partitionKey: 'pk' },
+        ...(value === undefined ? {} : { attributes: { value } }),
+      });
+
+    it(`sends an If-Match put as one ${command}, and no GetItem`, async () => {
+      const client = server.client();
+      const store = storeOn(client);
+      const key = `match-${value ?? 'top'}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('seed failed');
+
+      const sent = recordRequests(client);
+      const written = await store.put(key, { n: 2 }, ifMatch(created.record.etag));
+      expect(written.ok && written.record).toMatchObject({ version: 2, value: { n: 2 } });
+      expect(sent).toEqual([command]);
+    });
+
+    it(`refuses a stale If-Match in that one ${command}: the current item comes back with the refusal`, async () => {
+      const client = server.client();
+      const store = storeOn(client);
+      const key = `stale-${value ?? 'top'}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('seed failed');
+      const newer = await store.put(key, { n: 2 }, ifMatch(created.record.etag));
+      if (!newer.ok) throw new Error('second write failed');
+
+      const sent = recordRequests(client);
+      const stale = await store.put(key, { n: 3 }, ifMatch(created.record.etag));
+      expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed', current: { version: 2 } });
+      expect(sent).toEqual([command]);
+    });
+  });
+});
