@@ -12,6 +12,7 @@ import type { DriverRecord } from '@ifmatch/core/driver';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { present } from './helpers.js';
+import { type Command, STALE_TAG, type Transport } from './http-command.js';
 import {
   type ConformanceResource,
   type HttpConformanceOptions,
@@ -22,16 +23,10 @@ import {
   rawRequest,
   type ServerUnderTest,
 } from './http-fixtures.js';
-import {
-  type Command,
-  type Expectation,
-  expectation,
-  ifMatchLine,
-  parserMayRefuse,
-  STALE_TAG,
-  type Transport,
-} from './http-model.js';
-import { commands, PROBE, seeds, wireText } from './http-requests.js';
+import { type Expectation, expectation } from './http-model.js';
+import { ifMatchLine, parserMayRefuse } from './http-model-fields.js';
+import { commands, PROBE, seeds } from './http-requests.js';
+import { wireText } from './http-wire-text.js';
 
 /** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */
 export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {

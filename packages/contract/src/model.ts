@@ -8,16 +8,15 @@
  * Bounded in time (DynamoDB Local is slow): a run stopped by the time limit still has to have
  * completed `MIN_RUNS` histories, and says how many it completed. Every history starts from the
  * same clock, so the seed and path fast-check reports (`IFMATCH_MODEL_SEED`,
- * `IFMATCH_MODEL_PATH`) replay a failure exactly.
+ * `IFMATCH_MODEL_PATH`) replay a failure exactly. The histories are made in `model-histories.ts`.
  */
 import type { EntityTag, StoredRecord, WriteCondition, WriteOutcome } from '@ifmatch/core';
 import { canonicalJson } from '@ifmatch/core/driver';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
-import type { ContractDocument, ContractSubject, SeedFields, StoreContractOptions } from './subject.js';
-
-type Strategy = 'version' | 'timestamp' | 'hash';
+import { type ConditionPlan, foreignTag, randomTag, type Strategy, seedFields, step } from './model-histories.js';
+import type { ContractDocument, ContractSubject, StoreContractOptions } from './subject.js';
 
 /** Fewer completed histories than this fails the test, even when the time limit stopped it. */
 const MIN_RUNS = 10;
@@ -25,85 +24,6 @@ const MIN_RUNS = 10;
 const TIME_LIMIT_MS = 90_000;
 /** Where the clock stands at the start of every history. */
 const START = 1_750_000_000_000;
-
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('');
-const base64urlText = (length: number) =>
-  fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: length, maxLength: length });
-
-/**
- * A tag no store issued for the key, shaped as the strategy's own tags so that the store
- * parses it and compares it with the record (a tag of another shape matches nothing before
- * it reaches the database): for the version and timestamp strategies a number near the
- * record's with a random incarnation, or a number far from any it can have without one; for
- * the hash strategy 22 random characters.
- */
-interface RandomTag {
-  readonly kind: 'random';
-  readonly near: number;
-  readonly incarnation: string | null;
-  readonly hash: string;
-}
-
-/** A condition, named by what it refers to; resolved against the tags seen so far when it runs. */
-type ConditionPlan =
-  | { readonly kind: 'unconditional' | 'current' | 'weak-current' | 'exists' | 'absent' | 'not-current' }
-  | RandomTag
-  | { readonly kind: 'stale' | 'not-stale'; readonly pick: number }
-  | { readonly kind: 'list'; readonly picks: readonly number[]; readonly withCurrent: boolean }
-  | { readonly kind: 'since'; readonly offset: number }
-  | { readonly kind: 'both'; readonly first: ConditionPlan; readonly second: ConditionPlan };
-
-type Step =
-  | { readonly op: 'create'; readonly title: string }
-  | { readonly op: 'put'; readonly title: string; readonly condition: ConditionPlan }
-  | { readonly op: 'update'; readonly condition: ConditionPlan }
-  | { readonly op: 'delete'; readonly condition: ConditionPlan }
-  | { readonly op: 'clock'; readonly step: number };
-
-const simplePlan: fc.Arbitrary<ConditionPlan> = fc.oneof(
-  fc.constantFrom<ConditionPlan>(
-    { kind: 'unconditional' },
-    { kind: 'current' },
-    { kind: 'current' },
-    { kind: 'weak-current' },
-    { kind: 'exists' },
-    { kind: 'absent' },
-    { kind: 'not-current' },
-  ),
-  fc.record({
-    kind: fc.constant('random' as const),
-    near: fc.constantFrom(-1, 0, 1, 1_000),
-    incarnation: fc.option(base64urlText(11), { nil: null }),
-    hash: base64urlText(22),
-  }),
-  fc.record({ kind: fc.constantFrom('stale' as const, 'not-stale' as const), pick: fc.nat(50) }),
-  fc.record({
-    kind: fc.constant('list' as const),
-    picks: fc.array(fc.nat(50), { maxLength: 3 }),
-    withCurrent: fc.boolean(),
-  }),
-  fc.record({ kind: fc.constant('since' as const), offset: fc.constantFrom(-100_000, -1, 0, 999, 5_000) }),
-);
-const plan: fc.Arbitrary<ConditionPlan> = fc.oneof(
-  { weight: 5, arbitrary: simplePlan },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('both' as const), first: simplePlan, second: simplePlan }) },
-);
-const title = fc.constantFrom('a', 'b', 'c');
-const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), title }),
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('put' as const), title, condition: plan }) },
-  fc.record({ op: fc.constant('update' as const), condition: plan }),
-  fc.record({ op: fc.constant('delete' as const), condition: plan }),
-  // The clock stands still, moves a little, a second, or steps back.
-  fc.record({ op: fc.constant('clock' as const), step: fc.constantFrom(0, 1, 1_000, -5_000) }),
-);
-const seedFields: fc.Arbitrary<SeedFields | undefined> = fc.option(
-  fc.record(
-    { version: fc.nat(20), modifiedAt: fc.integer({ min: 1_700_000_000_000, max: 1_700_100_000_000 }) },
-    { requiredKeys: [] },
-  ),
-  { nil: undefined },
-);
 
 /** The reference model of one key. */
 interface State {
@@ -127,24 +47,8 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
   const identity = (state: State) =>
     strategy === 'hash' ? canonicalJson(state.value) : `${state.life}:${state.version}`;
 
-  /** A tag of this strategy's shape that the store never issued for the key (see `RandomTag`). */
-  const randomTag = (p: RandomTag, state: State): EntityTag => {
-    if (strategy === 'hash') return { weak: false, opaque: p.hash };
-    const [letter, number] = strategy === 'version' ? ['v', state.version] : ['t', state.modifiedAt ?? clock];
-    // Without an incarnation, only a number no record of this key can have: the tags of a
-    // record the store did not write carry none, and versions stay below 100, times above 10^12.
-    const opaque =
-      p.incarnation === null
-        ? `${letter}${(1_000 + p.near + (strategy === 'version' ? 100 : 0)).toString(36)}`
-        : `${letter}${Math.max(0, number + p.near).toString(36)}.${p.incarnation}`;
-    return { weak: false, opaque };
-  };
   /** A tag of this strategy's shape, for a condition that refers to a tag before the store issued any. */
-  const foreign: EntityTag = {
-    weak: false,
-    opaque:
-      strategy === 'hash' ? 'A'.repeat(22) : `${strategy === 'version' ? 'v1' : `t${START.toString(36)}`}.AAAAAAAAAAA`,
-  };
+  const foreign = foreignTag(strategy, START);
 
   it(`agrees with the reference model over random histories (${runs} runs)`, async () => {
     const started = Date.now();
@@ -186,7 +90,7 @@ export function describeModel(options: StoreContractOptions, strategy: Strategy)
             case 'weak-current':
               return { etagIn: [{ weak: true, opaque: current.opaque }] };
             case 'random':
-              return { etagIn: [randomTag(p, state)] };
+              return { etagIn: [randomTag(p, strategy, state, clock)] };
             case 'exists':
               return { exists: true };
             case 'absent':
