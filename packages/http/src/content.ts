@@ -6,7 +6,8 @@
  */
 import { type BodyLimits, type ReadBody, readJsonContent } from './body.js';
 import { contentFormat } from './content-type.js';
-import { checkJsonValue, jsonRepresentation } from './json.js';
+import { checkJsonValue } from './json.js';
+import { jsonRepresentation } from './json-representation.js';
 import { applyJsonPatch, parseJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge.js';
 import { isHttpProblem, problem } from './problem.js';
@@ -33,8 +34,8 @@ export async function representationContent<T>(
  * A PATCH's change: read and checked now (a malformed patch is 400 before any round trip),
  * applied later to the current value by the store's update, which may call it more than once
  * (it is pure: it never modifies the patch or the value it is given). It applies to the
- * value's JSON representation, the document a GET answers (see `jsonRepresentation`), not to
- * whatever objects the store returned.
+ * value's JSON representation, the document a GET answers (see `jsonRepresentation`: a
+ * bigint stays a bigint there), not to whatever objects the store returned.
  */
 export async function patchContent<T>(
   request: Request,
@@ -51,9 +52,12 @@ export async function patchContent<T>(
   return (current) => patched(rules, applyMergePatch(jsonRepresentation(current), document));
 }
 
-/** A patched value nests no deeper than a body may: repeated patches cannot grow a record without bound. */
+/**
+ * A patched value nests no deeper than a body may: repeated patches cannot grow a record without
+ * bound. A bigint in it comes from the stored value (no request body holds one) and is kept.
+ */
 function patched<T>(rules: ContentRules<T>, value: unknown): T {
-  return parsed(rules, checkJsonValue(value, rules.limits.maxDepth));
+  return parsed(rules, checkJsonValue(value, rules.limits.maxDepth, { bigints: true }));
 }
 
 /** `parse`, with anything it throws that is not an `HttpProblem` answered as 422 with its message. */

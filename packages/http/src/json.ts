@@ -27,10 +27,16 @@ export function parseJson(text: string, maxDepth: number = DEFAULT_MAX_DEPTH): u
 }
 
 /**
- * Checks a value a body parser already produced (`express.json()`): its nesting depth, and
- * that it is JSON data at all. Iterative, so a deep value cannot overflow the stack here.
+ * Checks a value a body parser already produced (`express.json()`), or a patched document: its
+ * nesting depth, and that it is JSON data at all. Iterative, so a deep value cannot overflow
+ * the stack here. `bigints` admits bigints, which no body parser makes but a patched document
+ * keeps from the stored value it was applied to (json-representation.ts).
  */
-export function checkJsonValue(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): unknown {
+export function checkJsonValue(
+  value: unknown,
+  maxDepth: number = DEFAULT_MAX_DEPTH,
+  { bigints = false }: { readonly bigints?: boolean } = {},
+): unknown {
   const stack: [unknown, number][] = [[value, 0]];
   // A parser never shares a node between two places: a shared (or cyclic) one is not parsed
   // JSON, and refusing it keeps this walk linear.
@@ -38,6 +44,7 @@ export function checkJsonValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const [node, depth] = next;
     if (node === null || typeof node === 'string' || typeof node === 'boolean') continue;
+    if (typeof node === 'bigint' && bigints) continue;
     if (typeof node === 'number') {
       if (!Number.isFinite(node)) throw problem(400, 'Bad Request', 'the body is not valid JSON');
       continue;
@@ -51,22 +58,6 @@ export function checkJsonValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
     for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
   }
   return value;
-}
-
-/**
- * A stored value as a client sees it: its JSON representation, exactly what a GET answers
- * (`JSON.stringify`: a `Date` from a timestamp column is its ISO string, anything with a
- * `toJSON` is what that returns, a member holding `undefined` is absent), parsed back into plain
- * data. A patch applies to this (RFC 7396 and RFC 6902 patch a JSON document, and the client
- * wrote it against the document it read), so a merge patch never meets a `Date` it would refuse
- * as not JSON, and a JSON Patch never copies one as `{}`. What the patch produces goes through
- * `parse`, as a PUT body does: that is where the application turns an ISO string back into a
- * `Date` if its store wants one. A value GET cannot represent (a bigint) throws the same
- * `TypeError` here.
- */
-export function jsonRepresentation(value: unknown): unknown {
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** A parsed JSON object has `Object.prototype` (or none, from some parsers); a `Date` or a `Map` is not JSON. */

@@ -4,6 +4,7 @@
  */
 import { formatEntityTag, formatHttpDate, type StoredRecord } from '@ifmatch/core';
 import { ACCEPT_PATCH } from './content-type.js';
+import { representationText } from './json-representation.js';
 import { problemResponse } from './problem.js';
 
 /** `ETag` and `Last-Modified` of a record (RFC 9110 §8.8). */
@@ -13,7 +14,10 @@ export function validators(record: StoredRecord<unknown, unknown>): Record<strin
   return record.lastModified === undefined ? etag : { ...etag, 'Last-Modified': formatHttpDate(record.lastModified) };
 }
 
-/** The record as JSON with its validators (the representation a PATCH applies to: `jsonRepresentation`). */
+/**
+ * The record as JSON with its validators: `JSON.stringify`'s text, a bigint written as its
+ * digits (the representation a PATCH applies to: `jsonRepresentation`).
+ */
 export function representation(
   record: StoredRecord<unknown, unknown>,
   status = 200,
@@ -22,7 +26,7 @@ export function representation(
   const headers = new Headers(extra);
   for (const [name, value] of Object.entries(validators(record))) headers.set(name, value);
   headers.set('Content-Type', 'application/json');
-  return new Response(JSON.stringify(record.value), { status, headers });
+  return new Response(representationText(record.value), { status, headers });
 }
 
 /** 412 with the current record's tag in the body and in `ETag`, so the client can re-read (§13.1.1). */
