@@ -5,11 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { present } from './helpers.js';
 import { type ConformanceContext, JSON_PATCH, JSON_TYPE, MERGE_PATCH, STALE } from './http-context.js';
-import type { HttpConformanceOptions } from './http-fixtures.js';
 
 /** Registers the content groups inside `describeHttpConformance`. */
-export function describeContentConformance(t: ConformanceContext, options: HttpConformanceOptions): void {
-  const { records, errors, send, item, created, stored, expectProblem, expectUnchanged, staleWithMalformedJson } = t;
+export function describeContentConformance(t: ConformanceContext): void {
+  const {
+    records,
+    errors,
+    send,
+    item,
+    created,
+    stored,
+    expectProblem,
+    expectUnchanged,
+    staleWithMalformedJson,
+    inFront,
+  } = t;
 
   describe('content types', () => {
     it.each([
@@ -166,7 +176,7 @@ export function describeContentConformance(t: ConformanceContext, options: HttpC
       const { path } = await created();
       await expectProblem(await send(path, 'PATCH', { 'If-Match': STALE, 'Content-Type': 'text/plain' }, '{}'), 412);
       const absent = await send('/absent', 'PATCH', { 'If-Match': STALE, 'Content-Type': MERGE_PATCH }, '{');
-      await expectProblem(absent, options.malformedJsonRefusedInFront ? 400 : 404);
+      await expectProblem(absent, inFront(MERGE_PATCH, '{') ? 400 : 404);
     });
   });
 

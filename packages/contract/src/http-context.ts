@@ -15,6 +15,7 @@ import {
   parseItem,
   type ServerUnderTest,
 } from './http-fixtures.js';
+import { refusedInFront } from './http-in-front.js';
 
 /** The media types the table sends. */
 export const JSON_TYPE = 'application/json';
@@ -45,8 +46,10 @@ export function conformanceContext(options: HttpConformanceOptions) {
     server = await options.serve(resource);
   });
   afterAll(() => server?.close());
-  /** The status of a stale or malformed precondition with malformed JSON (see `malformedJsonRefusedInFront`). */
-  const staleWithMalformedJson = options.malformedJsonRefusedInFront ? 400 : 412;
+  /** Whether a middleware in front refuses malformed JSON of this type (see `malformedJsonRefusedInFront`). */
+  const inFront = refusedInFront(options.malformedJsonRefusedInFront);
+  /** The status of a stale or malformed precondition with malformed JSON sent as application/json. */
+  const staleWithMalformedJson = inFront('application/json', '{') ? 400 : 412;
 
   const send = (path: string, method = 'GET', headers: Record<string, string> = {}, body?: unknown) =>
     fetch(`${server.url}${path}`, {
@@ -90,6 +93,7 @@ export function conformanceContext(options: HttpConformanceOptions) {
     expectProblem,
     expectUnchanged,
     staleWithMalformedJson,
+    inFront,
   };
 }
 

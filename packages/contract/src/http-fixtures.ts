@@ -6,6 +6,7 @@
  */
 import { connect } from 'node:net';
 import { IfMatchError, type IfMatchErrorCode, type Store } from '@ifmatch/core';
+import type { RefusedInFront } from './http-in-front.js';
 
 /** What the table and the suite store: `parseItem` checks it. */
 export type Item = { name: string; count: number; tags?: string[] };
@@ -36,12 +37,17 @@ export interface HttpConformanceOptions {
    */
   serve(resource: ConformanceResource): Promise<ServerUnderTest>;
   /**
-   * Set when a middleware in front of the integration answers malformed JSON itself (a Hono
-   * `validator('json')`: 400) before ifmatch sees the request. RFC 9110 §13.2.1's order cannot
-   * hold for that one refusal: where the table expects a 412 for a stale tag with malformed
-   * JSON, it expects that 400 instead, and still checks that nothing is written.
+   * Set when a middleware in front of the integration answers malformed JSON itself before
+   * ifmatch sees the request. RFC 9110 §13.2.1's order cannot hold for that one refusal: where
+   * the table expects a 412 for a stale tag with malformed JSON, it expects that refusal
+   * instead (400, or 415 for a media type ifmatch refuses anyway), and still checks that
+   * nothing is written. `true`: the middleware refuses malformed JSON of every JSON media type,
+   * `application/json` and `+json`, as Hono's `validator('json')` does. A function says which
+   * requests it refuses, by `Content-Type` and body (`undefined`: none): Express's
+   * `express.json()` only `application/json` with a body, malformed or not UTF-8
+   * (`refusedInFrontByExpressJson`).
    */
-  readonly malformedJsonRefusedInFront?: boolean;
+  readonly malformedJsonRefusedInFront?: boolean | RefusedInFront;
 }
 
 const ITEM_MEMBERS = new Set(['name', 'count', 'tags']);

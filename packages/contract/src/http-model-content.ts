@@ -35,11 +35,6 @@ export function parses(body: string | undefined): boolean {
   }
 }
 
-/** Hono's `validator('json')` reads bodies of these media types (its own pattern). */
-export function validatorReads(contentType: string | undefined): boolean {
-  return /^application\/([\w.-]+\+)?json$/i.test((contentType ?? '').split(';')[0]?.trim() ?? '');
-}
-
 /** RFC 7396 §2 as the model writes it (own members, so `__proto__` is data). */
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;

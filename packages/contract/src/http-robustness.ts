@@ -23,6 +23,7 @@ import {
   rawRequest,
   type ServerUnderTest,
 } from './http-fixtures.js';
+import { refusedInFront } from './http-in-front.js';
 import { type Expectation, expectation } from './http-model.js';
 import { ifMatchLine, parserMayRefuse } from './http-model-fields.js';
 import { commands, PROBE, seeds } from './http-requests.js';
@@ -32,7 +33,7 @@ import { wireText } from './http-wire-text.js';
 export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {
   readonly name: string;
   /** See `HttpConformanceOptions.malformedJsonRefusedInFront`. */
-  readonly malformedJsonRefusedInFront?: boolean;
+  readonly malformedJsonRefusedInFront?: HttpConformanceOptions['malformedJsonRefusedInFront'];
   /** Instead of `serve`: a Fetch handler, sent `Request`s directly (no wire, so no wire-level oddities). */
   readonly handler?: (resource: ConformanceResource) => (request: Request) => Promise<Response>;
   /** Sequences of requests to try (default 100, each up to 12 requests). */
@@ -176,6 +177,7 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
     };
 
     it('answers every request, never 5xx for a client’s mistake, and stores exactly what the model says', async () => {
+      const inFront = refusedInFront(options.malformedJsonRefusedInFront);
       const wire = server !== undefined;
       await fc.assert(
         fc.asyncProperty(
@@ -188,7 +190,7 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
               const key = command.target === 'collection' ? undefined : command.target;
               const current = key === undefined ? undefined : await store.get(key);
               const tag = current === undefined ? undefined : formatEntityTag(current.etag);
-              const expected = expectation(command, current?.value, options.malformedJsonRefusedInFront === true, tag);
+              const expected = expectation(command, current?.value, inFront, tag);
               const before = snapshot();
               const response = wire ? await sendRaw(command, key, tag) : await sendFetch(command, key, tag);
               await check(command, key, expected, before, response);

@@ -156,6 +156,6 @@ export function describeHttpConformance(options: HttpConformanceOptions): void {
       });
     });
 
-    describeContentConformance(t, options);
+    describeContentConformance(t);
   });
 }

@@ -26,6 +26,7 @@ export {
   rawRequest,
   type ServerUnderTest,
 } from './http-fixtures.js';
+export { type RefusedInFront, refusedInFrontByExpressJson } from './http-in-front.js';
 export { describeHttpRobustness, type HttpRobustnessOptions } from './http-robustness.js';
 export type {
   ContractDocument,

@@ -4,9 +4,11 @@
  * Express 4 and 5, with or without body parsers mounted before it.
  */
 import {
+  contentFormat,
   createResource,
   HttpProblem,
   isHttpProblem,
+  type Problem,
   problemResponse,
   type ReadBody,
   type ResourceOptions,
@@ -63,9 +65,8 @@ function recordId(path: string): string | HttpProblem | undefined {
 
 /**
  * The refusals of body-parser (behind `express.json()`, `text()`, `raw()`, `urlencoded()`) that
- * only say the content is unusable, with the status each comes with. The resource refuses such
- * content itself (after the preconditions), so taking these over changes the answer's order,
- * never what is written. Not here, on purpose: `entity.verify.failed` (a `verify` option's
+ * only say the content is unusable, with the status each comes with: the router answers them
+ * as problem documents, reading nothing (see `ifmatchRouter`). Not here, on purpose: `entity.verify.failed` (a `verify` option's
  * refusal, such as a bad signature, is a decision about the request, not about the content),
  * `request.aborted` (no one is listening), and any type body-parser does not produce.
  */
@@ -80,30 +81,29 @@ const CONTENT_REFUSALS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * A body parser's refusal of the client's content, when it is provably one the resource may
- * answer in its place: an `Error` with one of the types above and exactly the status
+ * A body parser's refusal of the client's content, when it is provably one the router may
+ * answer in the parser's place: an `Error` with one of the types above and exactly the status
  * body-parser gives it, and not a `verify` failure in disguise. body-parser lets `verify`
  * throw an error with its own `type` and `status`, but always attaches the raw bytes it
  * verified as `body` (a Buffer), whereas a parse failure carries the decoded text and the other
  * refusals happen before any byte is read. Anything else is not ours to overrule: `undefined`.
  */
-function parserRefusal(error: unknown): ReadBody | undefined {
+function parserRefusal(error: unknown): Problem | undefined {
   if (!(error instanceof Error)) return undefined;
   const { type, status, body } = error as Error & { type?: unknown; status?: unknown; body?: unknown };
   if (typeof type !== 'string' || CONTENT_REFUSALS.get(type) !== status || Buffer.isBuffer(body)) return undefined;
-  return { kind: 'refused', status: status as number, detail: error.message || 'the body was refused' };
+  const title = status === 413 ? 'Content Too Large' : status === 415 ? 'Unsupported Media Type' : 'Bad Request';
+  return { status: status as number, title, detail: error.message || 'the body was refused' };
 }
 
 /**
- * The methods whose content the resource reads and refuses itself, so that a parser's refusal
- * can be answered after their preconditions without anything being written: POST on the
- * collection, PUT and PATCH on a record. A refusal of any other request (a DELETE or a GET with
- * a body) stays the application's, through `next(err)`: the resource would run it regardless
- * of the body, overruling the middleware.
+ * The requests whose content the resource reads: POST on the collection, PUT and PATCH on a
+ * record. Only their parsers' refusals are answered by the router; a refusal of any other
+ * request (a DELETE or a GET with a body) stays the application's, through `next(err)`.
  */
 const READS_CONTENT = { collection: new Set(['POST']), record: new Set(['PUT', 'PATCH']) };
 
-/** The router: the request handler, and the error handler that takes over a body parser's refusals. */
+/** The router: the request handler, and the error handler that answers a body parser's refusals. */
 export type IfmatchRouter = [RequestHandler, ErrorRequestHandler];
 
 /**
@@ -114,11 +114,13 @@ export type IfmatchRouter = [RequestHandler, ErrorRequestHandler];
  *
  * It comes with an error handler for the refusals of a body parser mounted before it
  * (`express.json()` answering malformed JSON or a body too large) of a POST, PUT or PATCH it
- * serves: those requests reach the resource, which evaluates the preconditions first (RFC 9110
- * §13.2.1: a stale `If-Match` is still a 412), writes nothing, and otherwise answers the
- * parser's status as a problem document. Every other error goes to `next(err)`, for your error
- * handler: a `verify` option's refusal, a refusal of any other method (a DELETE with a
- * malformed body is not run), any other middleware's error, and every unexpected one.
+ * serves: it answers the parser's status as a problem document and does nothing else. It
+ * never runs the resource: Express skipped every middleware between the parser and the
+ * router (your authentication among them), so the store is not read, not even to evaluate
+ * the preconditions first (RFC 9110 §13.2.1's order holds when no parser runs before the
+ * router: it reads its own body). Every other error goes to `next(err)`, for your error
+ * handler: a `verify` option's refusal, a refusal of any other method, any other
+ * middleware's error, and every unexpected one.
  */
 export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOptions<T, K>): IfmatchRouter {
   const resource = createResource<T, K, ExpressRequest>(options);
@@ -129,9 +131,8 @@ export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOpt
     res: ExpressResponse,
     next: NextFunction,
     handle: (request: Request, body: ReadBody | undefined) => Promise<Response>,
-    refusal?: ReadBody,
   ) => {
-    const body = refusal ?? expressBody(req);
+    const body = expressBody(req);
     const converted = toFetchRequest(req, { url: req.originalUrl, stream: body === undefined });
     const answer = converted.ok
       ? Promise.resolve().then(() => handle(converted.request, body))
@@ -139,24 +140,27 @@ export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOpt
     answer.then((response) => sendResponse(res, response, req)).catch(next);
   };
 
-  /**
-   * Routes a request to the resource; `false` when it is not one of ours, or when it comes with
-   * a parser's `refusal` the resource cannot answer in the parser's place (see READS_CONTENT).
-   */
-  const route = (req: ExpressRequest, res: ExpressResponse, next: NextFunction, refusal?: ReadBody): boolean => {
+  /** Whether the request is one of a method that carries content, on a path the router serves. */
+  const readsContent = (req: ExpressRequest): req is ExpressRequest & { method: 'POST' | 'PUT' | 'PATCH' } => {
+    const path = req.path as string | null | undefined;
+    if (typeof path !== 'string') return false;
+    if (path === '/' || path === '') return READS_CONTENT.collection.has(req.method);
+    return recordId(path) !== undefined && READS_CONTENT.record.has(req.method);
+  };
+
+  /** Routes a request to the resource; `false` when it is not one of ours. */
+  const route = (req: ExpressRequest, res: ExpressResponse, next: NextFunction): boolean => {
     // Express has no path for some absolute-form targets (`GET http:///items`): not ours.
     const path = req.path as string | null | undefined;
     if (typeof path !== 'string') return false;
     if (path === '/' || path === '') {
       // OPTIONS on the collection answers its Allow, as the Fetch resource does.
       if (req.method !== 'POST' && req.method !== 'OPTIONS') return false;
-      if (refusal !== undefined && !READS_CONTENT.collection.has(req.method)) return false;
-      serve(req, res, next, (request, body) => resource.create(request, { body, context: req }), refusal);
+      serve(req, res, next, (request, body) => resource.create(request, { body, context: req }));
       return true;
     }
     const id = recordId(path);
     if (id === undefined) return false;
-    if (refusal !== undefined && !READS_CONTENT.record.has(req.method)) return false;
     if (isHttpProblem(id)) {
       sendResponse(res, problemResponse(id.problem), req).catch(next);
       return true;
@@ -170,7 +174,7 @@ export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOpt
           (error: unknown) =>
             isHttpProblem(error) ? problemResponse(error.problem, error.headers) : Promise.reject(error),
         );
-    serve(req, res, next, handle, refusal);
+    serve(req, res, next, handle);
     return true;
   };
 
@@ -180,7 +184,12 @@ export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOpt
     },
     (error, req, res, next) => {
       const refusal = parserRefusal(error);
-      if (refusal === undefined || !route(req, res, next, refusal)) next(error);
+      if (refusal === undefined || !readsContent(req)) return next(error);
+      // A media type the resource refuses anyway is its 415 (a charset=utf-16 body the parser
+      // decoded into garbage, say): known from the header alone, without reading the store.
+      const format = contentFormat(req.method, req.headers['content-type'] ?? null);
+      const answer = isHttpProblem(format) ? problemResponse(format.problem, format.headers) : problemResponse(refusal);
+      sendResponse(res, answer, req).catch(next);
     },
   ];
 }

@@ -194,17 +194,63 @@ describe.each([
     }
   });
 
-  it('malformed JSON: a DELETE is the application’s 400 (not run); a PUT the resource’s, after its preconditions', async () => {
+  it('malformed JSON: a DELETE is the application’s 400 (not run); a PUT the router’s problem, the store unread', async () => {
     const { store, etag, send } = await appWith(express.json());
     const deleted = await send('DELETE', etag, '{"n":');
     expect(deleted.status).toBe(400);
     expect(await deleted.json()).toMatchObject({ handledBy: 'the application' });
     expect((await store.get('a'))?.value).toEqual({ n: 1 });
-    // The resource answers a PUT's: 412 for a stale tag, its own 400 problem for the current one.
-    expect((await send('PUT', '"stale"', '{"n":')).status).toBe(412);
-    const put = await send('PUT', etag, '{"n":');
-    expect(put.status).toBe(400);
-    expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The router answers a PUT's refusal as a problem document, with or without a stale tag:
+    // the preconditions are not evaluated (the store is not read, see the next test).
+    for (const tag of ['"stale"', etag]) {
+      const put = await send('PUT', tag, '{"n":');
+      expect(put.status).toBe(400);
+      expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(put.headers.get('etag')).toBeNull();
+    }
     expect((await store.get('a'))?.value).toEqual({ n: 1 });
+  });
+
+  it('a parser’s refusal skips the middleware after it, so the router reads nothing: no record, tag or existence leaks past authentication', async () => {
+    const inner = createMemoryStore<unknown, string>();
+    if (!(await inner.create('secret', { owner: 'alice' })).ok) throw new Error('setup');
+    let reads = 0;
+    const store = {
+      ...inner,
+      get: (key: string) => {
+        reads++;
+        return inner.get(key);
+      },
+    };
+    const app = express();
+    app.use(express.json());
+    // Authentication after the parser: Express skips it when the parser fails.
+    app.use((_req: express4.Request, res: express4.Response) => {
+      res.status(401).json({ title: 'Unauthorized' });
+    });
+    app.use('/items', ifmatchRouter({ store }) as unknown as express4.RequestHandler[]);
+    const base = await listen(app);
+    const send = (method: string, path: string, body: string) =>
+      fetch(`${base}/items${path}`, {
+        method,
+        headers: { 'If-Match': '"stale"', 'Content-Type': 'application/json' },
+        body,
+      });
+    expect((await send('PUT', '/secret', '{"owner":"mallory"}')).status).toBe(401);
+    // PATCH as application/json: a media type the resource refuses anyway, from the header alone.
+    for (const [method, path, status] of [
+      ['PUT', '/secret', 400],
+      ['PUT', '/nobody', 400],
+      ['POST', '', 400],
+      ['PATCH', '/secret', 415],
+    ] as const) {
+      const refused = await send(method, path, '{');
+      expect(refused.status, `${method} ${path}`).toBe(status);
+      expect(refused.headers.get('etag'), `${method} ${path}`).toBeNull();
+      expect(refused.headers.get('last-modified'), `${method} ${path}`).toBeNull();
+      expect(await refused.json(), `${method} ${path}`).not.toHaveProperty('currentEtag');
+    }
+    expect(reads).toBe(0);
+    expect((await inner.get('secret'))?.value).toEqual({ owner: 'alice' });
   });
 });

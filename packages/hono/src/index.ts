@@ -29,7 +29,8 @@ export interface IfmatchRoutesOptions<T, K> extends ResourceOptions<T, K, Contex
  * through the text), so the resource parses exactly what was sent; reading `c.req.raw` again
  * would fail with "ReadableStream is locked". A cached read that failed (the client broke off
  * mid-body) is a refusal of the content, which the resource answers with 400 only after the
- * preconditions (RFC 9110 §13.2.1), like its own.
+ * preconditions (RFC 9110 §13.2.1), like its own, for the methods whose content it reads;
+ * `ifmatchRoutes` answers any other request with such a refusal at once, without running it.
  */
 export async function honoBody(c: Context): Promise<ReadBody | undefined> {
   const cache = c.req.bodyCache as unknown as Partial<
@@ -48,20 +49,37 @@ export async function honoBody(c: Context): Promise<ReadBody | undefined> {
   return undefined;
 }
 
+/** The methods whose content the resource reads (and refuses itself, after the preconditions). */
+const READS_CONTENT = new Set(['POST', 'PUT', 'PATCH']);
+
 /** A Hono app for one resource collection, to mount with `app.route(path, …)`. */
 export function ifmatchRoutes<T = unknown, K = string>(options: IfmatchRoutesOptions<T, K>): Hono {
   const resource = createResource<T, K, Context>(options);
   const toKey = options.key ?? ((id: string) => id as K);
   const app = new Hono();
-  const handleOptions = async (c: Context): Promise<HandleOptions<Context>> => {
+  /**
+   * The body for the resource; a `Response` when a middleware's read of it failed and the
+   * method is one whose content the resource ignores (a DELETE runs regardless of its body:
+   * a broken request must not).
+   */
+  const handleOptions = async (c: Context): Promise<HandleOptions<Context> | Response> => {
     const body = await honoBody(c);
-    return body === undefined ? { context: c } : { body, context: c };
+    if (body === undefined) return { context: c };
+    if (body.kind === 'refused' && !READS_CONTENT.has(c.req.method)) {
+      return problemResponse({ status: body.status, title: 'Bad Request', detail: body.detail });
+    }
+    return { body, context: c };
   };
   // POST creates; OPTIONS answers the collection's Allow, as the Fetch resource does.
-  app.on(['POST', 'OPTIONS'], '/', async (c) => resource.create(c.req.raw, await handleOptions(c)));
+  app.on(['POST', 'OPTIONS'], '/', async (c) => {
+    const handling = await handleOptions(c);
+    return handling instanceof Response ? handling : resource.create(c.req.raw, handling);
+  });
   app.all('/:id', async (c) => {
     try {
-      return await resource.handle(c.req.raw, await toKey(c.req.param('id'), c), await handleOptions(c));
+      const handling = await handleOptions(c);
+      if (handling instanceof Response) return handling;
+      return await resource.handle(c.req.raw, await toKey(c.req.param('id'), c), handling);
     } catch (error) {
       // A key function refusing an id (a malformed ObjectId).
       if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);

@@ -74,14 +74,15 @@ describe('@ifmatch/hono, when a middleware’s read of the body failed', () => {
       await next();
     });
     hono.route('/items', ifmatchRoutes({ store }));
-    const put = (ifMatch: string) =>
+    const send = (method: string, ifMatch: string) =>
       hono.request('/items/a', {
-        method: 'PUT',
+        method,
         headers: { 'If-Match': ifMatch, 'Content-Type': 'application/json' },
         body: broken(),
         duplex: 'half',
       } as RequestInit);
-    return { store, etag: formatEntityTag(created.record.etag), put };
+    const put = (ifMatch: string) => send('PUT', ifMatch);
+    return { store, etag: formatEntityTag(created.record.etag), put, send };
   }
 
   it('evaluates the preconditions first (RFC 9110 §13.2.1): a stale If-Match is 412, not 400', async () => {
@@ -93,6 +94,14 @@ describe('@ifmatch/hono, when a middleware’s read of the body failed', () => {
   it('answers 400 when the preconditions hold, and writes nothing', async () => {
     const { store, etag, put } = await app();
     const response = await put(etag);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ status: 400, detail: 'the body could not be read to its end' });
+    expect((await store.get('a'))?.value).toEqual({ n: 1 });
+  });
+
+  it('does not run a DELETE whose body could not be read: 400, and the record stays', async () => {
+    const { store, etag, send } = await app();
+    const response = await send('DELETE', etag);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ status: 400, detail: 'the body could not be read to its end' });
     expect((await store.get('a'))?.value).toEqual({ n: 1 });

@@ -1,6 +1,6 @@
 export type { BodyLimits, ReadBody } from './body.js';
 export { conflictCounter } from './conflicts.js';
-export { ACCEPT_PATCH, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './content-type.js';
+export { ACCEPT_PATCH, type ContentFormat, contentFormat, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './content-type.js';
 export type { ConflictEvent, ErrorEvent, HandleOptions, Resource, ResourceOptions } from './options.js';
 export { applyJsonPatch, type JsonPatchOperation, parseJsonPatch } from './patch/json-patch.js';
 export { applyMergePatch } from './patch/merge.js';
