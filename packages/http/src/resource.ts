@@ -38,7 +38,7 @@ export function createResource<T, K, C = undefined>(options: ResourceOptions<T, 
   const require = options.require ?? DEFAULT_REQUIRE;
   const formatKey = options.formatKey ?? String;
   const rules: ContentRules<T> = {
-    parse: options.parse ?? ((body: unknown) => body as T),
+    parse: options.parse,
     limits: { maxBodyBytes: options.maxBodyBytes ?? 1 << 20, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH },
   };
   const newKey = boundNewKey(options.newKey);
