@@ -29,6 +29,17 @@ export interface ValueCodec<T> {
   fromRow(row: Row): T;
 }
 
+/**
+ * The SQL a missing member's column is filled with: `.default(sql…)`/`defaultNow()`, or a
+ * `$defaultFn` that returns SQL (`$defaultFn(() => sql\`now()\`)`), which Drizzle runs in the
+ * statement too. A `$defaultFn` returning a value is filled in by `prepare`, per write.
+ */
+function sqlDefaultOf(column: PgColumn): SQL | undefined {
+  if (is(column.default, SQL)) return column.default;
+  const made: unknown = column.defaultFn?.();
+  return is(made, SQL) ? made : undefined;
+}
+
 function isJsonColumn(column: PgColumn): boolean {
   return column.columnType === 'PgJsonb' || column.columnType === 'PgJson';
 }
@@ -79,7 +90,7 @@ export function valueCodec<T>(
       name,
       column,
       json: isJsonColumn(column),
-      sqlDefault: is(column.default, SQL) ? column.default : undefined,
+      sqlDefault: sqlDefaultOf(column),
     }));
   const byName = new Map(columns.map((c) => [c.name, c]));
   const hashed = strategy === 'hash';

@@ -8,7 +8,7 @@
 import { errorCodeOf } from '@ifmatch/contract';
 import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connection, exec, nodePostgres, pglite, postgresAvailable, postgresJs } from './databases.js';
@@ -23,8 +23,19 @@ const notes = pgTable('ifmatch_hash_defaults', {
 });
 type Note = { body: string; createdAt?: Date | null; status?: string | null };
 
+/** A `$defaultFn` that returns SQL: Drizzle runs it in the statement, as an SQL default. */
+const stamps = pgTable('ifmatch_sql_default_fn', {
+  id: text('id').primaryKey(),
+  body: text('body').notNull(),
+  stampedAt: timestamp('stamped_at', { withTimezone: true, mode: 'date' }).$defaultFn(() => sql`now()`),
+  ...ifmatchColumns(),
+});
+
 const DDL = [
   'drop table if exists ifmatch_hash_defaults',
+  'drop table if exists ifmatch_sql_default_fn',
+  `create table ifmatch_sql_default_fn (id text primary key, body text not null, stamped_at timestamptz,
+    version integer, modified_at bigint, incarnation text, etag_hash text)`,
   `create table ifmatch_hash_defaults (id text primary key, body text not null,
     created_at timestamptz default now(), status text default 'draft',
     version integer, modified_at bigint, incarnation text, etag_hash text)`,
@@ -97,6 +108,20 @@ function describeOn(connect: () => Connection) {
     const created = await store.create(id, { body: 'hello' });
     expect(created.ok && created.record.value.createdAt).toBeInstanceOf(Date);
     expect((await stored(id))?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('runs a $defaultFn that returns SQL like an SQL default: filled, or refused under the hash strategy', async () => {
+    const storeFor = (strategy: StrategyName) =>
+      createPostgresStore<{ body: string; stampedAt?: Date | null }, string>({
+        db: connection.db,
+        table: stamps,
+        strategy,
+      });
+    const created = await storeFor('version').create('stamped', { body: 'hello' });
+    expect(created.ok && created.record.value.stampedAt).toBeInstanceOf(Date);
+    const [row] = await connection.db.select().from(stamps).where(eq(stamps.id, 'stamped'));
+    expect(row?.stampedAt).toBeInstanceOf(Date);
+    expect(await errorCodeOf(storeFor('hash').create('hashed', { body: 'hello' }))).toBe('INVALID_VALUE');
   });
 }
 
