@@ -16,6 +16,7 @@ export interface ValueColumn {
 }
 
 export interface ValueCodec<T> {
+  /** The columns a write sets: the value's, but for those the database computes (generated). */
   readonly columns: readonly ValueColumn[];
   /**
    * The value as it will be written: members checked, JSON normalised, JavaScript defaults
@@ -38,6 +39,10 @@ function sqlDefaultOf(column: PgColumn): SQL | undefined {
   if (is(column.default, SQL)) return column.default;
   const made: unknown = column.defaultFn?.();
   return is(made, SQL) ? made : undefined;
+}
+
+function isGenerated(column: PgColumn): boolean {
+  return column.generated !== undefined || column.generatedIdentity?.type === 'always';
 }
 
 function isJsonColumn(column: PgColumn): boolean {
@@ -84,15 +89,21 @@ export function valueCodec<T>(
       fromRow: (row) => row[name] as T,
     };
   }
-  const columns: ValueColumn[] = table.columns
-    .filter(([, column]) => !system.has(column))
+  const valueColumns = table.columns.filter(([, column]) => !system.has(column));
+  // A generated column (`generatedAlwaysAs`, an identity `always`) is read, never written: the
+  // database computes it, and refuses any value for it. A value given for it is ignored (a PUT
+  // of what a GET answered carries it), and is not part of what the hash strategy hashes:
+  // the rest of the row determines it.
+  const columns: ValueColumn[] = valueColumns
+    .filter(([, column]) => !isGenerated(column))
     .map(([name, column]) => ({
       name,
       column,
       json: isJsonColumn(column),
       sqlDefault: sqlDefaultOf(column),
     }));
-  const byName = new Map(columns.map((c) => [c.name, c]));
+  const readNames = valueColumns.map(([name]) => name);
+  const memberNames = new Set(readNames);
   const hashed = strategy === 'hash';
   const keyNames = new Set(table.keys.map(([name]) => name));
   /** A missing member: the column's JavaScript default, or undefined (an SQL default, or NULL). */
@@ -105,7 +116,7 @@ export function valueCodec<T>(
   };
   const memberRules = {
     noun: 'column',
-    isMember: (name: string) => byName.has(name),
+    isMember: (name: string) => memberNames.has(name),
     keyPart: (name: string, key: unknown) =>
       !keyNames.has(name) ? undefined : keyNames.size === 1 ? key : (key as Row)[name],
   };
@@ -132,6 +143,6 @@ export function valueCodec<T>(
       return out as T;
     },
     cells: (prepared) => prepared as Row,
-    fromRow: (row) => Object.fromEntries(columns.map(({ name }) => [name, row[name]])) as T,
+    fromRow: (row) => Object.fromEntries(readNames.map((name) => [name, row[name]])) as T,
   };
 }
