@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatEntityTag } from '@ifmatch/core';
-import { applyMergePatch, createResource } from '@ifmatch/http';
+import { applyJsonPatch, applyMergePatch, createResource } from '@ifmatch/http';
 import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -79,6 +79,52 @@ describe('keepStored', () => {
     const document = jsonRepresentation(stored);
     expect(keepStored(applyMergePatch(document, { at: 'soon' }), document, stored)).toEqual({ at: 'soon', n: 1 });
     expect(keepStored(applyMergePatch(document, { at: null }), document, stored)).toEqual({ n: 1 });
+  });
+
+  it('matches array items whole once the patch shifted them, so no item takes a neighbour’s types', () => {
+    const stored = {
+      items: [
+        { id: 'a', since: new Date(0) },
+        { id: 'b', since: new Date(0).toISOString() },
+      ],
+    };
+    const document = jsonRepresentation(stored);
+    const result = applyJsonPatch(document, [{ op: 'remove', path: '/items/0' }]);
+    const kept = keepStored(result, document, stored) as typeof stored;
+    expect(kept.items).toEqual([{ id: 'b', since: '1970-01-01T00:00:00.000Z' }]);
+    expect(typeof kept.items[0]?.since).toBe('string');
+    // An item replaced in place, the array's length unchanged: its other members are kept.
+    const replaced = keepStored(
+      applyJsonPatch(document, [{ op: 'replace', path: '/items/0/id', value: 'z' }]),
+      document,
+      stored,
+    ) as typeof stored;
+    expect(replaced.items[0]?.since).toBe(stored.items[0]?.since);
+    expect(replaced.items[1]).toBe(stored.items[1]);
+  });
+
+  it('does not look into what does not map onto its document: an array with toJSON, a subclass, a getter', () => {
+    const reversed = Object.assign([1, 2, 3], { toJSON: () => [3, 2, 1] });
+    class Tens extends Array<number> {
+      toJSON() {
+        return this.map((n) => n * 10);
+      }
+    }
+    let reads = 0;
+    const counter = {
+      get t() {
+        return reads++;
+      },
+      n: 1,
+    };
+    for (const stored of [{ list: reversed }, { list: Tens.from([1, 2, 3]) }, counter]) {
+      const document = jsonRepresentation(stored);
+      const result =
+        'list' in stored
+          ? applyJsonPatch(document, [{ op: 'replace', path: '/list/0', value: 9 }])
+          : applyMergePatch(document, { n: 2 });
+      expect(JSON.stringify(keepStored(result, document, stored))).toBe(JSON.stringify(result));
+    }
   });
 
   it('keeps __proto__ a member, never a prototype', () => {

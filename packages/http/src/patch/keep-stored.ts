@@ -18,11 +18,35 @@ function isPlainObject(value: unknown): value is JsonObject {
   );
 }
 
+/** An array whose items map one to one onto those of its JSON document (no subclass, no `toJSON`). */
+function isPlainArray(value: unknown): value is unknown[] {
+  return (
+    Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Array.prototype &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return isJsonObject(value) && !Array.isArray(value);
+}
+
+const NOT_DATA: unique symbol = Symbol('not a data property');
+
+/**
+ * The stored member `name` when it is a data property, else `NOT_DATA`: a getter may answer
+ * otherwise now than when the document was written.
+ */
+function dataMember(object: object, name: string | number): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(object, name);
+  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : NOT_DATA;
+}
+
 /** Whether two JSON documents (bigints allowed) are equal, member order aside. */
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  if (!isJsonObject(a) || !isJsonObject(b) || Array.isArray(b)) return false;
+  if (!isObject(a) || !isObject(b)) return false;
   const names = Object.keys(a);
   if (names.length !== Object.keys(b).length) return false;
   return names.every((name) => Object.hasOwn(b, name) && jsonEqual(a[name], b[name]));
@@ -31,35 +55,57 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 /**
  * `result` (the patched document, already checked: bounded depth, no shared nodes), with each
  * part equal to the `document`'s part at the same path replaced by `stored`'s part there, as
- * far as `stored` maps onto its document (plain objects by member, arrays by index). Neither
- * argument is modified. Linear: each node of the result is compared once.
+ * far as `stored` maps onto its document (plain objects by member, plain arrays by index).
+ * Neither argument is modified; the value returned shares the parts it keeps with `stored`
+ * (the stores copy what they write). Linear: each node of the result is compared once.
+ *
+ * Array items are matched by index. When the patch changed an array's length (an `add` or a
+ * `remove` shifted its items), an item is kept only when it equals the stored one whole: a
+ * member-by-member match could then take members from a neighbour, equal as JSON but not in
+ * type (an `ObjectId` for its hex string). The JSON written is the patched document's in every
+ * case.
  */
 export function keepStored(result: unknown, document: unknown, stored: unknown): unknown {
-  return kept(result, document, stored)[0];
+  return kept(result, document, stored, false)[0];
 }
 
-/** The part to write, and whether `result` equals `document` there (then it is `stored`). */
-function kept(result: unknown, document: unknown, stored: unknown): [unknown, boolean] {
-  if (isObject(result) && isObject(document) && isPlainObject(stored)) {
+/**
+ * The part to write, and whether `result` equals `document` there (then it is `stored`).
+ * `whole`: keep `stored` only if all of it is unchanged, never some of its members.
+ */
+function kept(result: unknown, document: unknown, stored: unknown, whole: boolean): [unknown, boolean] {
+  if (!whole && isObject(result) && isObject(document) && isPlainObject(stored)) {
     let same = Object.keys(result).length === Object.keys(document).length;
     const out: JsonObject = {};
     for (const name of Object.keys(result)) {
-      const [part, equal] = Object.hasOwn(document, name)
-        ? Object.hasOwn(stored, name)
-          ? kept(result[name], ownMember(document, name), stored[name])
-          : [result[name], jsonEqual(result[name], ownMember(document, name))]
-        : [result[name], false];
+      const inDocument = Object.hasOwn(document, name);
+      const member = inDocument ? dataMember(stored, name) : NOT_DATA;
+      const [part, equal] =
+        member === NOT_DATA
+          ? [result[name], inDocument && jsonEqual(result[name], ownMember(document, name))]
+          : kept(result[name], ownMember(document, name), member, false);
       same &&= equal;
       setMember(out, name, part);
     }
     return same ? [stored, true] : [out, false];
   }
-  if (Array.isArray(result) && Array.isArray(document) && Array.isArray(stored) && stored.length === document.length) {
+  if (
+    !whole &&
+    Array.isArray(result) &&
+    Array.isArray(document) &&
+    isPlainArray(stored) &&
+    stored.length === document.length
+  ) {
     // JSON.stringify writes an array item for item (undefined as null): indices line up.
-    let same = result.length === document.length;
+    const shifted = result.length !== document.length;
+    let same = !shifted;
     const out = result.map((item, i) => {
-      if (i >= document.length) return item;
-      const [part, equal] = kept(item, document[i], stored[i]);
+      const member = i < document.length ? dataMember(stored, i) : NOT_DATA;
+      if (member === NOT_DATA) {
+        same = false;
+        return item;
+      }
+      const [part, equal] = kept(item, document[i], member, shifted);
       same &&= equal;
       return part;
     });
@@ -67,8 +113,4 @@ function kept(result: unknown, document: unknown, stored: unknown): [unknown, bo
   }
   const equal = jsonEqual(result, document);
   return [equal ? stored : result, equal];
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return isJsonObject(value) && !Array.isArray(value);
 }
