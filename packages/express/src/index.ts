@@ -51,6 +51,21 @@ export function expressBody(req: ExpressRequest): ReadBody | undefined {
   return { kind: 'consumed', by: 'a middleware mounted before ifmatch' };
 }
 
+/** The mount path itself (`targetOf`). */
+const COLLECTION: unique symbol = Symbol('the collection');
+
+/**
+ * What a request addresses below the mount point: the collection, a record's id (or the
+ * problem with it), or `undefined` when the router does not serve the path. One function for
+ * the router and its error handler, so both always agree on what is the router's.
+ */
+function targetOf(req: ExpressRequest): typeof COLLECTION | string | HttpProblem | undefined {
+  // Express has no path for some absolute-form targets (`GET http:///items`): not ours.
+  const path = req.path as string | null | undefined;
+  if (typeof path !== 'string') return undefined;
+  return path === '/' || path === '' ? COLLECTION : recordId(path);
+}
+
 /** The record's id from the path below the mount point, decoded; `undefined` when the path is not `/:id`. */
 function recordId(path: string): string | HttpProblem | undefined {
   const slash = path.indexOf('/', 1);
@@ -142,25 +157,21 @@ export function ifmatchRouter<T = unknown, K = string>(options: IfmatchRouterOpt
 
   /** Whether the request is one of a method that carries content, on a path the router serves. */
   const readsContent = (req: ExpressRequest): req is ExpressRequest & { method: 'POST' | 'PUT' | 'PATCH' } => {
-    const path = req.path as string | null | undefined;
-    if (typeof path !== 'string') return false;
-    if (path === '/' || path === '') return READS_CONTENT.collection.has(req.method);
-    return recordId(path) !== undefined && READS_CONTENT.record.has(req.method);
+    const target = targetOf(req);
+    if (target === undefined) return false;
+    return (target === COLLECTION ? READS_CONTENT.collection : READS_CONTENT.record).has(req.method);
   };
 
   /** Routes a request to the resource; `false` when it is not one of ours. */
   const route = (req: ExpressRequest, res: ExpressResponse, next: NextFunction): boolean => {
-    // Express has no path for some absolute-form targets (`GET http:///items`): not ours.
-    const path = req.path as string | null | undefined;
-    if (typeof path !== 'string') return false;
-    if (path === '/' || path === '') {
+    const id = targetOf(req);
+    if (id === undefined) return false;
+    if (id === COLLECTION) {
       // OPTIONS on the collection answers its Allow, as the Fetch resource does.
       if (req.method !== 'POST' && req.method !== 'OPTIONS') return false;
       serve(req, res, next, (request, body) => resource.create(request, { body, context: req }));
       return true;
     }
-    const id = recordId(path);
-    if (id === undefined) return false;
     if (isHttpProblem(id)) {
       sendResponse(res, problemResponse(id.problem), req).catch(next);
       return true;
