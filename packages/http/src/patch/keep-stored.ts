@@ -27,10 +27,6 @@ function isPlainArray(value: unknown): value is unknown[] {
   );
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return isJsonObject(value) && !Array.isArray(value);
-}
-
 const NOT_DATA: unique symbol = Symbol('not a data property');
 
 /**
@@ -46,7 +42,7 @@ function dataMember(object: object, name: string | number): unknown {
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  if (!isObject(a) || !isObject(b)) return false;
+  if (!isJsonObject(a) || !isJsonObject(b)) return false;
   const names = Object.keys(a);
   if (names.length !== Object.keys(b).length) return false;
   return names.every((name) => Object.hasOwn(b, name) && jsonEqual(a[name], b[name]));
@@ -74,7 +70,7 @@ export function keepStored(result: unknown, document: unknown, stored: unknown):
  * `whole`: keep `stored` only if all of it is unchanged, never some of its members.
  */
 function kept(result: unknown, document: unknown, stored: unknown, whole: boolean): [unknown, boolean] {
-  if (!whole && isObject(result) && isObject(document) && isPlainObject(stored)) {
+  if (!whole && isJsonObject(result) && isJsonObject(document) && isPlainObject(stored)) {
     let same = Object.keys(result).length === Object.keys(document).length;
     const out: JsonObject = {};
     for (const name of Object.keys(result)) {
