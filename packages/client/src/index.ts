@@ -6,6 +6,8 @@
  * overwrites, and it never retries anything but a conflict.
  */
 import { CONFLICT, IfMatchError, type RetryOptions, retryOnConflict } from '@ifmatch/core';
+import { readJson } from './read-json.js';
+import { writeJson } from './write-json.js';
 
 export interface ClientOptions {
   /** The fetch to use (default `globalThis.fetch`). */
@@ -14,6 +16,15 @@ export interface ClientOptions {
   readonly retry?: RetryOptions;
   /** Headers sent with every request (authorisation, say). */
   readonly headers?: HeadersInit;
+  /**
+   * How an integer outside ±(2^53 − 1) in a response body is read. `'bigint'` (default): as a
+   * bigint with all its digits, so a value read and written back (`update`) keeps them; a
+   * `bigint` sent is always written as its digits. `'number'`: as `JSON.parse` reads it, the
+   * nearest double. Only integer tokens (no fraction, no exponent) change: `1.5e300` is still a
+   * number, but a double the server wrote as digits (`JSON.stringify(1e20)` is
+   * `100000000000000000000`) is a bigint, as the text cannot tell the two apart.
+   */
+  readonly largeIntegers?: 'bigint' | 'number';
 }
 
 /** A representation the client read or wrote. */
@@ -47,12 +58,17 @@ export class HttpStatusError extends Error {
 export interface Client {
   /** GET, revalidating a copy it holds (`If-None-Match`); `undefined` for 404. */
   get<T>(url: string): Promise<Representation<T> | undefined>;
-  /** PUT with `If-Match` (the tag last seen for `url`, or `expectedEtag`); PUT with `If-None-Match: *` when `create`. */
+  /**
+   * PUT with `If-Match` (the tag last seen for `url`, or `expectedEtag`); PUT with `If-None-Match: *`
+   * when `create`. The body is the value's JSON, a bigint written as its digits; a value JSON
+   * cannot carry (a function, a symbol, NaN, a cycle) rejects with `INVALID_VALUE`, nothing sent.
+   */
   put<T>(url: string, value: T, options?: { expectedEtag?: string; create?: boolean }): Promise<WriteResult<T>>;
   /**
    * Read, change, write with `If-Match`; on 412 read again and re-apply `change`, with
    * jittered backoff, `RETRIES_EXHAUSTED` after the last attempt. `change` may run more than
-   * once: keep it pure. Rejects with `HttpStatusError` 404 when there is nothing to update.
+   * once: keep it pure. Rejects with `HttpStatusError` 404 when there is nothing to update,
+   * and with `INVALID_VALUE` (nothing sent) when `change` returns a value JSON cannot carry.
    */
   update<T>(url: string, change: (current: T) => T | Promise<T>, retry?: RetryOptions): Promise<Representation<T>>;
   /** DELETE with `If-Match` (the tag last seen, or `expectedEtag`). */
@@ -63,6 +79,10 @@ export interface Client {
 
 export function createClient(options: ClientOptions = {}): Client {
   const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const largeIntegers = options.largeIntegers ?? 'bigint';
+  if (largeIntegers !== 'bigint' && largeIntegers !== 'number') {
+    throw new TypeError(`largeIntegers is 'bigint' or 'number', not ${String(largeIntegers)}`);
+  }
   const copies = new Map<string, Representation<unknown>>();
 
   /** Sends a request; failures of the network become typed errors, never conflicts. */
@@ -109,7 +129,7 @@ export function createClient(options: ClientOptions = {}): Client {
       copies.delete(url);
       return undefined;
     }
-    const representation = { url, value: JSON.parse(text) as T, etag };
+    const representation = { url, value: readJson(text, largeIntegers) as T, etag };
     copies.set(url, representation);
     return representation;
   };
@@ -164,7 +184,7 @@ export function createClient(options: ClientOptions = {}): Client {
           'Content-Type': 'application/json',
           ...precondition(url, writeOptions.expectedEtag, writeOptions.create),
         },
-        body: JSON.stringify(value),
+        body: writeJson(value),
       }),
     update: <T>(url: string, change: (current: T) => T | Promise<T>, retry = options.retry) =>
       retryOnConflict<Representation<T>>(async () => {
@@ -174,7 +194,7 @@ export function createClient(options: ClientOptions = {}): Client {
         const result = await write<T>(url, {
           method: 'PUT',
           headers: { 'Content-Type': 'application/json', 'If-Match': current.etag },
-          body: JSON.stringify(next),
+          body: writeJson(next),
         });
         if (!result.ok) return CONFLICT;
         return result.representation ?? { url, value: next, etag: current.etag };
