@@ -51,7 +51,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   /**
    * Keep each value as one JSON document in this column. Without it, each member of the
    * value is a column (row mode); a member left out of a `put` takes its column's default
-   * (NULL when it has none).
+   * (NULL when it has none), or its `$onUpdate` when the write updates a row, as Drizzle's
+   * own writes do.
    */
   readonly documentColumn?: PgColumn;
 }

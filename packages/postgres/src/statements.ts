@@ -20,12 +20,13 @@ import {
   writeKind,
 } from '@ifmatch/core/driver';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { ValueCodec } from './codec.js';
+import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
+import { isGenerated, type ValueCodec, type ValueColumn } from './codec.js';
 import { type AnyPgDatabase, type PreparedStatement, sessionOf } from './session.js';
 import type { ResolvedTable } from './table.js';
 
 type Values = Record<string, unknown>;
+type WriteKind = ReturnType<typeof writeKind>;
 
 /** The column the outer query marks written rows with. */
 export const WRITTEN = 'ifmatch_written';
@@ -100,37 +101,62 @@ export function postgresStatements(
     return into;
   };
 
-  // A member left out takes its column's SQL default, chosen per call by a flag: one text.
-  const cells: Values = {};
-  codec.columns.forEach(({ name, column, sqlDefault }, i) => {
-    cells[name] = sqlDefault
-      ? sql`case when ${p(`o${i}`)}::boolean then ${sqlDefault} else ${p(`v${i}`)}::${sql.raw(column.getSQLType())} end`
-      : p(`v${i}`);
+  // The value's cells are placeholders the adapter encodes (`setCell`), each with an SQL fill,
+  // when it has one, chosen per call by a flag: one text. An insert takes a member left out
+  // with its insert fill (`o`/`v`); an update with its `$onUpdate` (`u`/`w`) if it has one,
+  // else as an insert would (a put replaces the row), and a column outside the value keeps
+  // what it holds.
+  const cellSql = (fill: SQL | undefined, flag: string, value: string, column: PgColumn) =>
+    fill
+      ? sql`case when ${p(flag)}::boolean then ${fill} else ${p(value)}::${sql.raw(column.getSQLType())} end`
+      : sql`${p(value)}`;
+  const insertCells: Values = {};
+  const updateCells: Values = {};
+  codec.columns.forEach(({ name, column, member, sqlDefault, onUpdate, sqlOnUpdate }, i) => {
+    insertCells[name] = cellSql(sqlDefault, `o${i}`, `v${i}`, column);
+    if (onUpdate) updateCells[name] = cellSql(sqlOnUpdate, `u${i}`, `w${i}`, column);
+    else if (member) updateCells[name] = insertCells[name];
   });
-  if (table.hash) cells[table.hash[0]] = p('hash');
+  if (table.hash) insertCells[table.hash[0]] = updateCells[table.hash[0]] = p('hash');
   const inserted: Values = {
     ...Object.fromEntries(table.keys.map(([name], i) => [name, p(`k${i}`)])),
-    ...cells,
+    ...insertCells,
     [table.version[0]]: 1,
     [table.modifiedAt[0]]: p('now'),
     [table.incarnation[0]]: p('incarnation'),
   };
   // An update never sets the incarnation: a record keeps the one it was created with (or none).
   const updated: Values = {
-    ...cells,
+    ...updateCells,
     [table.version[0]]: sql`coalesce(${field.version}, 0) + 1`,
     [table.modifiedAt[0]]: sql`greatest(${p('now')}::bigint, coalesce(${field.modifiedAt}, 0) + 1)`,
   };
-  const writeValues = (key: unknown, write: DriverWrite<unknown>): Values => {
+  // Drizzle's update also sets each column with `$onUpdate` that `set` leaves out, to the
+  // function's result when the statement is built, which would be prepared for good: the
+  // columns an update never writes (the key, the incarnation) keep what they hold (a generated
+  // one, what the database computes).
+  for (const [name, column] of table.columns) {
+    if (column.onUpdateFn === undefined || name in updated) continue;
+    updated[name] = isGenerated(column) ? sql`default` : sql`${column}`;
+  }
+  /**
+   * A cell's placeholders: whether the member is missing (its SQL fill applies), and its value
+   * as the driver takes it. Drizzle would hand a placeholder's null to the column's encoder (a
+   * nullable timestamp then fails): NULL stays NULL, but in JSON, where null is the JSON value.
+   */
+  const setCell = (values: Values, { column, json }: ValueColumn, flag: string, value: string, cell: unknown) => {
+    values[flag] = cell === undefined;
+    values[value] = cell === undefined || (cell === null && !json) ? null : column.mapToDriverValue(cell);
+  };
+  const writeValues = (key: unknown, write: DriverWrite<unknown>, kind: WriteKind): Values => {
     const values = keyValues(key, { now: write.now, incarnation: write.incarnation, hash: write.hash });
-    const given = codec.cells(write.value);
-    codec.columns.forEach(({ name, column, sqlDefault }, i) => {
-      const cell = given[name];
-      if (sqlDefault) {
-        values[`o${i}`] = cell === undefined;
-        // Inside an SQL expression Drizzle does not encode the placeholder: do as the column would.
-        values[`v${i}`] = cell === undefined || cell === null ? null : column.mapToDriverValue(cell);
-      } else values[`v${i}`] = cell ?? null;
+    // Only the branches the statement has: each fill runs once per write, as Drizzle runs it.
+    const forInsert = kind === 'update' ? undefined : codec.cells(write.value, 'insert');
+    const forUpdate = kind === 'insert' ? undefined : codec.cells(write.value, 'update');
+    codec.columns.forEach((c, i) => {
+      if (forInsert) setCell(values, c, `o${i}`, `v${i}`, forInsert[c.name]);
+      if (forUpdate && c.onUpdate) setCell(values, c, `u${i}`, `w${i}`, forUpdate[c.name]);
+      else if (forUpdate && c.member && !forInsert) setCell(values, c, `o${i}`, `v${i}`, forUpdate[c.name]);
     });
     return values;
   };
@@ -188,10 +214,10 @@ export function postgresStatements(
 
   return {
     read: (key) => [statement('read', NO_CONDITION), keyValues(key)],
-    write: (key, write, condition) => [
-      statement(writeKind(condition), condition),
-      conditionValues(condition, writeValues(key, write)),
-    ],
+    write: (key, write, condition) => {
+      const kind = writeKind(condition);
+      return [statement(kind, condition), conditionValues(condition, writeValues(key, write, kind))];
+    },
     remove: (key, condition) => [statement('delete', condition), conditionValues(condition, keyValues(key))],
   };
 }
