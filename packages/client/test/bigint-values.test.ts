@@ -4,11 +4,7 @@
  * driver SQL, integers read as bigints, so no check rounds. The server answers a stored bigint
  * as a JSON number with all its digits; the client reads it as that bigint and writes a bigint
  * as its digits, never throwing, never quoting.
- *
- * One limit is the server's, not the client's: @ifmatch/http parses a PUT body's numbers as
- * doubles (README, "Numbers in request bodies … are parsed as doubles"). Where a row is checked
- * after a client write, the integer written is one a double holds exactly (2^53 + 2); the
- * last test shows what happens to one it does not hold, digits sent exactly notwithstanding.
+ * The server reads request integers exactly too, so a read-modify-write keeps every digit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -120,12 +116,12 @@ describe('@ifmatch/client writing integers past 2^53', () => {
     expect(received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740993,"owner":"bob"}' }]);
   });
 
-  it("(the server's limit) @ifmatch/http parses that PUT body as doubles, so the row it writes is rounded", async () => {
-    // When @ifmatch/http reads request integers exactly, this row keeps ODD: change the expectation.
+  it('@ifmatch/http reads that PUT body exactly, so the row keeps the integer a double cannot hold', async () => {
     const key = seeded(ODD);
-    await createClient().update<Account>(`${base}/${key}`, (account) => ({ ...account, owner: 'bob' }));
+    const updated = await createClient().update<Account>(`${base}/${key}`, (account) => ({ ...account, owner: 'bob' }));
     expect(received[0]?.body).toBe('{"balance":9007199254740993,"owner":"bob"}');
-    expect(row(key)).toEqual({ balance: ODD - 1n, owner: 'bob' });
+    expect(row(key)).toEqual({ balance: ODD, owner: 'bob' });
+    expect(updated.value).toEqual({ balance: ODD, owner: 'bob' });
   });
 });
 

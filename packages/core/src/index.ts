@@ -1,7 +1,8 @@
 /**
  * @ifmatch/core: what an API author uses. Entity tags, HTTP dates, the RFC 9110 §13.2.2
  * decision table, write conditions, the `Store` interface and the in-memory store, errors and
- * retry. Adapter authors import `@ifmatch/core/driver` as well.
+ * retry, and JSON text read exactly (integers past 2^53 as bigints). Adapter authors import
+ * `@ifmatch/core/driver` as well.
  */
 
 export {
@@ -35,8 +36,10 @@ export {
   weakTag,
 } from './entity-tag.js';
 export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
+export { type ExactIntegers, MAX_INTEGER_DIGITS, parseJsonExactly } from './exact-json.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
+export { type JsonTextVisitor, scanJsonText } from './json-text.js';
 export { type Decision, evaluatePreconditions, type TargetState } from './preconditions/decision.js';
 export {
   type HeaderSource,

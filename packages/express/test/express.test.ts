@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rawRequest } from '@ifmatch/contract';
-import { createMemoryStore, formatEntityTag } from '@ifmatch/core';
+import { createMemoryStore, formatEntityTag, type WriteCondition } from '@ifmatch/core';
 import { ifmatchRouter } from '@ifmatch/express';
 import express5 from 'express';
 import express4 from 'express4';
@@ -107,6 +107,33 @@ describe.each([
     );
     const base = await listen(app);
     expect((await fetch(`${base}/items/%E0%A4%A`)).status).toBe(400);
+  });
+
+  it.each([
+    ['with no body parser in front', undefined, 9007199254740993n],
+    ['behind express.text() for JSON', () => express.text({ type: 'application/json' }), 9007199254740993n],
+    ['behind express.raw() for JSON', () => express.raw({ type: 'application/json' }), 9007199254740993n],
+    // express.json() parsed the body with JSON.parse before the router saw it.
+    ['behind express.json() (rounded there)', () => express.json(), 9007199254740992],
+  ])('reads an integer past 2^53 %s', async (_, front, expected) => {
+    const written: unknown[] = [];
+    const inner = createMemoryStore<unknown, string>();
+    // The value the router hands the store: the memory store itself would refuse a bigint.
+    const store = {
+      ...inner,
+      put: async (key: string, value: unknown, condition: WriteCondition) => {
+        written.push(value);
+        return inner.put(key, {}, condition);
+      },
+    };
+    const app = express();
+    if (front) app.use(front());
+    app.use('/items', ifmatchRouter({ store }) as unknown as express4.RequestHandler[]);
+    const base = await listen(app);
+    const headers = { 'If-None-Match': '*', 'Content-Type': 'application/json' };
+    const put = await fetch(`${base}/items/a`, { method: 'PUT', headers, body: '{"n":9007199254740993}' });
+    expect(put.status).toBe(201);
+    expect(written).toEqual([{ n: expected }]);
   });
 });
 

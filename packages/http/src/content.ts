@@ -54,7 +54,8 @@ export async function patchContent<T>(
   return (current) => {
     const document = jsonRepresentation(current);
     // No deeper than a body may nest: repeated patches cannot grow a record without bound. A
-    // bigint in it comes from the stored value (no request body holds one) and is kept.
+    // bigint in it comes from the stored value or from the patch (an integer a double cannot
+    // hold, read exactly) and is kept.
     const result = checkJsonValue(apply(document, patch), rules.limits.maxDepth, { bigints: true });
     // Without a `parse` of its own, what the patch left alone is written back as stored.
     return rules.parse === undefined ? (keepStored(result, document, current) as T) : parsed(rules, result);

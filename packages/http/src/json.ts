@@ -1,13 +1,19 @@
 /**
  * Request JSON, parsed so that it costs bounded work and means one thing:
+ * - an integer is read exactly: one a double cannot hold (`9007199254740993`, a PostgreSQL
+ *   int8 or an SQLite INTEGER a client read and writes back) becomes a bigint, where
+ *   `JSON.parse` would round it and the store would write an integer nobody sent. Every other
+ *   number is `JSON.parse`'s double, fractions and exponents included (core's
+ *   `parseJsonExactly`, rule `'inexact'`: a body a store took exactly before is read the same);
  * - nesting deeper than `maxDepth` is refused (422), so nothing downstream (a merge patch, a
  *   store's serialiser, `JSON.stringify` on the way out) can overflow the stack;
  * - a repeated member name is refused (400): RFC 8259 §4 leaves its meaning to the parser,
  *   and a proxy that reads the first `"op"` while we read the last is a smuggling channel
  *   (RFC 6902 appendix A.13 is exactly that case);
- * - `__proto__` stays ordinary data: `JSON.parse` defines members, it never assigns them, so
- *   the parsed value's prototype is always `Object.prototype`.
+ * - `__proto__` stays ordinary data: `JSON.parse` defines members, it never assigns them, and
+ *   so does the exact reading, so the parsed value's prototype is always `Object.prototype`.
  */
+import { type JsonTextVisitor, parseJsonExactly, scanJsonText } from '@ifmatch/core';
 import { problem } from './problem.js';
 
 /** The default `maxDepth`: as deep as ASP.NET's default, far deeper than any API document. */
@@ -17,20 +23,27 @@ export const DEFAULT_MAX_DEPTH = 64;
 export function parseJson(text: string, maxDepth: number = DEFAULT_MAX_DEPTH): unknown {
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = parseJsonExactly(text, { bigints: 'inexact' });
+  } catch (error) {
+    // An integer longer than core's MAX_INTEGER_DIGITS (4300) that a double cannot hold (any
+    // past 309 digits) is refused like malformed JSON, not read as JSON.parse's double: that
+    // double (Infinity, or a rounded value) is a silent change of what the client sent, the
+    // very thing exact reading prevents, and no store holds such an integer. Reading it as a
+    // bigint would cost time superlinear in its digits: a hostile body's.
+    if (error instanceof RangeError) throw problem(400, 'Bad Request', `the body is refused: ${error.message}`);
     throw problem(400, 'Bad Request', 'the body is not valid JSON');
   }
-  // The text is valid JSON now, so one scan of its brackets and keys is exact.
-  scanStructure(text, maxDepth);
+  // The text is valid JSON now, so one scan of its brackets and names is exact.
+  scanJsonText(text, structureCheck(maxDepth));
   return value;
 }
 
 /**
  * Checks a value a body parser already produced (`express.json()`), or a patched document: its
  * nesting depth, and that it is JSON data at all. Iterative, so a deep value cannot overflow
- * the stack here. `bigints` admits bigints, which no body parser makes but a patched document
- * keeps from the stored value it was applied to (json-representation.ts).
+ * the stack here. `bigints` admits bigints, which no framework's body parser makes but a
+ * patched document holds: kept from the stored value it was applied to (json-representation.ts)
+ * or carried by the patch (`parseJson` reads an integer a double cannot hold as one).
  */
 export function checkJsonValue(
   value: unknown,
@@ -70,44 +83,27 @@ function tooDeep(maxDepth: number) {
 }
 
 /**
- * One left-to-right pass over valid JSON text: the nesting depth, and the member names of each
- * object (decoded, so `"a"` and `"\u0061"` are the same name).
+ * The check of the text's structure, as a visitor of core's one pass over it: the nesting
+ * depth, and the member names of each object (decoded, so `"a"` and `"\u0061"` are the same name).
  */
-function scanStructure(text: string, maxDepth: number): void {
+function structureCheck(maxDepth: number): JsonTextVisitor {
   // One entry per open container: the names seen so far for an object, null for an array.
   const open: (Set<string> | null)[] = [];
-  let expectName = false;
-  for (let at = 0; at < text.length; at++) {
-    const code = text.charCodeAt(at);
-    if (code === 0x22 /* " */) {
-      let end = at + 1;
-      let escaped = false;
-      for (; text.charCodeAt(end) !== 0x22; end++) {
-        if (text.charCodeAt(end) === 0x5c /* \ */) {
-          escaped = true;
-          end++;
-        }
-      }
-      const names = open.at(-1);
-      if (expectName && names) {
-        const raw = text.slice(at + 1, end);
-        const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (names.has(name)) {
-          throw problem(400, 'Bad Request', `the member name ${JSON.stringify(name)} appears twice in one object`);
-        }
-        names.add(name);
-        expectName = false;
-      }
-      at = end;
-    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+  return {
+    open(array) {
       if (open.length + 1 > maxDepth) throw tooDeep(maxDepth);
-      open.push(code === 0x7b ? new Set() : null);
-      expectName = code === 0x7b;
-    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      open.push(array ? null : new Set());
+    },
+    close() {
       open.pop();
-      expectName = false;
-    } else if (code === 0x2c /* , */) {
-      expectName = open.at(-1) instanceof Set;
-    }
-  }
+    },
+    name(name) {
+      const names = open.at(-1) as Set<string>;
+      if (names.has(name)) {
+        throw problem(400, 'Bad Request', `the member name ${JSON.stringify(name)} appears twice in one object`);
+      }
+      names.add(name);
+    },
+    scalar() {},
+  };
 }

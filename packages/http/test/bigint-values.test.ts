@@ -5,7 +5,8 @@
  * plain driver SQL and every check of what was persisted reads it back the same way, past the
  * store. A GET answers the bigint as an exact JSON number (RFC 8259 §6 sets no precision
  * limit); a PATCH applies to a document in which it is still a bigint, so a member the patch
- * does not touch is written back with every digit.
+ * does not touch is written back with every digit, and the patch's own integers are read
+ * exactly (request-integers.test.ts has PUT and POST).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,18 +118,28 @@ describe('@ifmatch/http on a SQLite INTEGER past 2^53 (better-sqlite3, a real fi
     expect(row(key)).toEqual({ balance: BIG, owner: 'carol' });
   });
 
-  it('a JSON Patch test of the bigint fails (409), nothing written: the number in the patch was read as a double', async () => {
+  it('a JSON Patch test of the bigint against its digits passes: the patch is read exactly', async () => {
     const key = seeded();
     const etag = present((await send('GET', key)).headers.get('etag'));
-    // The client sends the exact digits; the request's JSON parser reads them as the double
-    // 9007199254740992, which cannot say which integer the client meant.
-    const response = await send('PATCH', key, {
-      etag,
-      type: JSON_PATCH,
-      body: '[{"op":"test","path":"/balance","value":9007199254740993},{"op":"replace","path":"/owner","value":"mallory"}]',
-    });
-    expect(response.status).toBe(409);
+    const patch = (value: string, owner: string) =>
+      `[{"op":"test","path":"/balance","value":${value}},{"op":"replace","path":"/owner","value":"${owner}"}]`;
+    // The double nearest 2^53 + 1 is 2^53: written as a fraction, the client wrote a double, and
+    // that double is not the stored integer.
+    const rounded = await send('PATCH', key, { etag, type: JSON_PATCH, body: patch('9007199254740993.0', 'mallory') });
+    expect(rounded.status).toBe(409);
     expect(row(key)).toEqual({ balance: BIG, owner: 'alice' });
+    const exact = await send('PATCH', key, { etag, type: JSON_PATCH, body: patch('9007199254740993', 'dave') });
+    expect(exact.status).toBe(200);
+    expect(row(key)).toEqual({ balance: BIG, owner: 'dave' });
+  });
+
+  it('a merge patch that sets the bigint to another integer past 2^53 writes its exact digits', async () => {
+    const key = seeded();
+    const etag = present((await send('GET', key)).headers.get('etag'));
+    const response = await send('PATCH', key, { etag, type: MERGE, body: '{"balance":9007199254740995}' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('{"balance":9007199254740995,"owner":"alice"}');
+    expect(row(key)).toEqual({ balance: BIG + 2n, owner: 'alice' });
   });
 
   it('a merge patch that replaces the bigint writes the number the patch carried', async () => {
@@ -249,8 +260,18 @@ describe('a JSON Patch test of a bigint', () => {
     expect(test('/small', 5.5)).toThrow();
     expect(test('/small', 6)).toThrow();
     expect(test('/small', '5')).toThrow();
-    // The double nearest 2^53 + 1 is 2^53: it cannot say which integer was meant.
+    // The double nearest 2^53 + 1 is 2^53: another integer.
     expect(test('/large', Number(BIG))).toThrow();
     expect(test('/large', BIG)).not.toThrow();
+    expect(test('/large', Number(BIG) + 0.5)).toThrow();
+  });
+
+  it('equals a double that is exactly its integer, past 2^53 too (the patch reads 1e20 so)', () => {
+    const target = { huge: 10n ** 20n, even: 2n ** 53n };
+    const test = (path: string, value: unknown) => () => applyJsonPatch(target, [{ op: 'test', path, value }]);
+    expect(test('/huge', 1e20)).not.toThrow();
+    expect(test('/even', 2 ** 53)).not.toThrow();
+    expect(test('/even', 2 ** 53 + 2)).toThrow();
+    expect(() => applyJsonPatch({ n: 1e20 }, [{ op: 'test', path: '/n', value: 10n ** 20n }])).not.toThrow();
   });
 });

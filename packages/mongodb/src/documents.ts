@@ -23,23 +23,51 @@ const MAX_DEPTH = 100;
 
 /**
  * The value without undefined members, at every level (BSON types such as ObjectId kept as
- * they are); a cycle or a nesting MongoDB refuses is INVALID_VALUE, found before anything is sent.
+ * they are); a cycle, a nesting MongoDB refuses or a bigint it would not give back is
+ * INVALID_VALUE, found before anything is sent. `bigints`: the collection reads Int64 as bigints.
  */
-function withoutUndefined(value: unknown, depth = 0): unknown {
+function withoutUndefined(value: unknown, bigints: boolean, depth = 0): unknown {
+  if (typeof value === 'bigint') return storableBigint(value, bigints);
   if (typeof value !== 'object' || value === null) return value;
   if (!Array.isArray(value) && !isPlainObject(value)) return value;
   if (depth >= MAX_DEPTH)
     throw new IfMatchError('INVALID_VALUE', `a document nests at most ${MAX_DEPTH} levels (or it has a cycle)`);
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item, depth + 1)));
+  if (Array.isArray(value)) {
+    return value.map((item) => (item === undefined ? null : withoutUndefined(item, bigints, depth + 1)));
+  }
   const out: Record<string, unknown> = {};
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue;
     const member = value[name];
     if (member === undefined) continue;
     refuseProtoName(name);
-    out[name] = withoutUndefined(member, depth + 1);
+    out[name] = withoutUndefined(member, bigints, depth + 1);
   }
   return out;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A bigint is stored as an Int64 (what `@ifmatch/http` hands over for a request's integer a
+ * double cannot hold). BSON keeps only its low 64 bits, so one outside the Int64 range would
+ * be stored as another integer: refused. Past 2^53 the driver reads an Int64 back as a `Long`
+ * object, not a bigint, unless the collection reads with `useBigInt64`: refused then too.
+ */
+function storableBigint(value: bigint, bigints: boolean): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) {
+    throw new IfMatchError('INVALID_VALUE', `MongoDB cannot hold the integer ${value}: it is outside the Int64 range`);
+  }
+  if (!bigints && (value < SAFE_MIN || value > SAFE_MAX)) {
+    throw new IfMatchError(
+      'INVALID_VALUE',
+      `the integer ${value} is past 2^53: MongoDB stores it as an Int64, which this collection reads back as a Long, not a bigint (give the MongoClient useBigInt64: true)`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -63,7 +91,8 @@ export function checkKey(key: unknown): void {
   }
 }
 
-export function documentCodec(fields: FieldNames) {
+/** `bigints`: the collection reads an Int64 back as a bigint (`useBigInt64`), so one is stored exactly. */
+export function documentCodec(fields: FieldNames, bigints: boolean) {
   const system = new Set([fields.key, fields.version, fields.modifiedAt, fields.incarnation, fields.hash]);
   const memberRules = {
     noun: 'field the store does not keep for itself',
@@ -87,7 +116,7 @@ export function documentCodec(fields: FieldNames) {
           throw new IfMatchError('INVALID_VALUE', `a field name cannot start with $: ${name}`);
         }
         refuseProtoName(name);
-        if (name !== fields.key) out[name] = withoutUndefined(member, 1);
+        if (name !== fields.key) out[name] = withoutUndefined(member, bigints, 1);
       }
       return out;
     },

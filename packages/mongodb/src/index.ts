@@ -83,7 +83,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
       ? databaseOf(options as MongoStoreOptionsByName).collection(options.collection)
       : (options.collection as Collection<Document>);
   const fields = fieldNamesOf(options.fields);
-  const documents = documentCodec(fields);
+  const documents = documentCodec(fields, collection.bsonOptions?.useBigInt64 === true);
   const { filterFor } = conditionFilters(fields);
 
   const toRecord = (document: Document): DriverRecord<T, K> => ({

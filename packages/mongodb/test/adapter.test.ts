@@ -70,6 +70,33 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
     expect((await store.put('b', { _id: 'b', n: 1 }, UNCONDITIONAL)).ok).toBe(true);
   });
 
+  describe('integers past 2^53 (bigints, as @ifmatch/http reads them from a request)', () => {
+    const big = 2n ** 53n + 1n;
+
+    it('refuses one the collection would read back as a Long, and one past Int64 (BSON would wrap it)', async () => {
+      const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'bigints' });
+      expect(await errorCodeOf(store.put('b', { n: big }, UNCONDITIONAL))).toBe('INVALID_VALUE');
+      expect(await errorCodeOf(store.put('b', { a: [{ n: -big }] }, UNCONDITIONAL))).toBe('INVALID_VALUE');
+      expect(await db.collection('bigints').countDocuments()).toBe(0);
+    });
+
+    it('stores one exactly, as an Int64, where the client reads Int64 as bigints (useBigInt64)', async () => {
+      const exact = new MongoClient(server.url, { useBigInt64: true });
+      try {
+        const store = createMongoStore<Record<string, unknown>, string>({
+          db: exact.db('ifmatch_adapter'),
+          collection: 'exact-bigints',
+        });
+        expect((await store.put('b', { n: big, small: 5 }, UNCONDITIONAL)).ok).toBe(true);
+        expect((await store.get('b'))?.value).toEqual({ n: big, small: 5 });
+        expect(await errorCodeOf(store.put('c', { n: 2n ** 63n }, UNCONDITIONAL))).toBe('INVALID_VALUE');
+        expect(await exact.db('ifmatch_adapter').collection('exact-bigints').countDocuments()).toBe(1n); // useBigInt64 here too
+      } finally {
+        await exact.close();
+      }
+    });
+  });
+
   it('replaces the whole document on put: members left out are gone', async () => {
     const store = createMongoStore<Record<string, unknown>, string>({ db, collection: 'replace' });
     await store.create('r', { a: 1, b: 2 });

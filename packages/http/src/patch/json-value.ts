@@ -94,14 +94,16 @@ export function jsonEqual(a: unknown, b: unknown, budget: Budget, depth = 0): bo
 }
 
 /**
- * A bigint (kept from a stored value: see json-representation.ts) is a number too. It equals
- * another bigint of the same value, and a number only when that number is a safe integer of the
- * same value: the patch's numbers were parsed as doubles, and a double past 2^53 stands for
- * several integers (9007199254740993 in the patch reads as 9007199254740992), so no test of such
- * a value can tell which one the client wrote. It fails rather than guess.
+ * A bigint is a number too (RFC 6902 §4.6: numbers are equal when their values are): it equals
+ * another bigint of the same value, and a number that is an integer of the same value. A bigint
+ * comes from a stored value (json-representation.ts) or from the patch, whose integers are read
+ * exactly (json.ts): `9007199254740993` in the patch is that bigint, and `100000000000000000000`
+ * the double that is exactly that integer, so each equals the stored integer with its digits.
+ * A fraction or an exponent in the patch (`9007199254740993.0`) is read as its double, and
+ * compared as that double.
  */
 function scalarEqual(a: unknown, b: unknown): boolean {
-  if (typeof a === 'bigint' && typeof b === 'number') return Number.isSafeInteger(b) && a === BigInt(b);
-  if (typeof a === 'number' && typeof b === 'bigint') return Number.isSafeInteger(a) && BigInt(a) === b;
+  if (typeof a === 'bigint' && typeof b === 'number') return Number.isInteger(b) && a === BigInt(b);
+  if (typeof a === 'number' && typeof b === 'bigint') return Number.isInteger(a) && BigInt(a) === b;
   return a === b;
 }
