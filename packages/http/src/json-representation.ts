@@ -10,19 +10,82 @@
  * a JSON number has no precision limit (RFC 8259 §6): only a reader that parses it into a
  * double rounds it. Values without bigints take `JSON.stringify` alone; the bigint-aware walk
  * below runs only after it threw.
+ *
+ * And one change in the text: a double of magnitude 2^53 to 1e21 (an integer, as every double
+ * that large is) is written with its exact digits, where `JSON.stringify` writes its shortest
+ * ones padded with zeros (2^60 as `1152921504606847000`, which is not 2^60). Every reader gets
+ * the same double from either text, but the padded one is an integer no double holds, and
+ * `@ifmatch/http` reads request bodies exactly (json.ts, core's rule `'inexact'`): written back
+ * unchanged, it would arrive as a bigint, another integer. The exact digits arrive as the
+ * double. From 1e21 `JSON.stringify` writes an exponent (`1e+21`), read as a double already.
  */
+import { scanJsonText } from '@ifmatch/core';
 import { setMember } from './patch/json-value.js';
 
-/** The body a GET answers for `value`: `JSON.stringify`'s text, with bigints as their digits. */
+/** Every integer past 2^53 has at least 16 digits (2^53 = 9007199254740992), as in core's exact-json.ts. */
+const SIXTEEN_DIGITS = /\d{16}/;
+const INTEGER = /^-?\d+$/;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/**
+ * The body a GET answers for `value`: `JSON.stringify`'s text, with bigints as their digits and
+ * doubles from 2^53 up to 1e21 as their exact ones.
+ */
 export function representationText(value: unknown): string | undefined {
+  let text: string | undefined;
   try {
-    return JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch (error) {
     return withBigints(error, () => {
       const document = toDocument(value, '', new Set());
       return document === undefined ? undefined : documentText(document);
     });
   }
+  // A double past 2^53 has at least 16 digits: text without such a run is written as it is.
+  return text !== undefined && SIXTEEN_DIGITS.test(text) ? withExactDoubles(text) : text;
+}
+
+/**
+ * The JSON text of a finite number: `JSON.stringify`'s, except for a magnitude from 2^53 up to
+ * (not including) 1e21, where its shortest digits are padded with zeros: there the double's own
+ * digits (at most 21), which are that double exactly, so any reader parses them back to it.
+ */
+function numberText(value: number): string {
+  const magnitude = Math.abs(value);
+  return magnitude >= 2 ** 53 && magnitude < 1e21 ? BigInt(value).toString() : JSON.stringify(value);
+}
+
+/**
+ * `JSON.stringify`'s `text` with every integer token of 16 digits or more written by
+ * `numberText`: one pass of core's iterative scanner (digits in a string are a string token,
+ * left alone), linear in the text. A number token in this text is a number's: `JSON.stringify`
+ * throws on a bigint (a `toJSON` shim on bigints returns a string), so its value is `Number(token)`.
+ */
+function withExactDoubles(text: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  const ignore = (): void => {};
+  scanJsonText(text, {
+    open: ignore,
+    close: ignore,
+    name: ignore,
+    scalar(start, end) {
+      if (end - start < 16) return;
+      const first = text.charCodeAt(start);
+      if (first !== MINUS && (first < DIGIT_0 || first > DIGIT_9)) return;
+      const token = text.slice(start, end);
+      if (!INTEGER.test(token)) return;
+      const exact = numberText(Number(token));
+      if (exact === token) return;
+      parts.push(text.slice(copied, start), exact);
+      copied = end;
+    },
+  });
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /**
@@ -101,9 +164,10 @@ function toDocument(value: unknown, key: string, open: Set<object>): unknown {
   return document;
 }
 
-/** The text of a document `toDocument` made: plain JSON data and bigints, nothing else. */
+/** The text of a document `toDocument` made: plain JSON data and bigints, numbers as `numberText` writes them. */
 function documentText(document: unknown): string {
   if (typeof document === 'bigint') return document.toString();
+  if (typeof document === 'number') return numberText(document);
   if (typeof document !== 'object' || document === null) return JSON.stringify(document);
   if (Array.isArray(document)) return `[${document.map(documentText).join(',')}]`;
   const members = Object.keys(document).map(

@@ -16,7 +16,8 @@ export function validators(record: StoredRecord<unknown, unknown>): Record<strin
 
 /**
  * The record as JSON with its validators: `JSON.stringify`'s text, a bigint written as its
- * digits (the representation a PATCH applies to: `jsonRepresentation`).
+ * digits and a double from 2^53 up to 1e21 as its exact ones (`representationText`; the
+ * representation a PATCH applies to: `jsonRepresentation`).
  */
 export function representation(
   record: StoredRecord<unknown, unknown>,

@@ -1,7 +1,8 @@
 /**
  * The JSON representation of a stored value (json-representation.ts): exactly what
  * `JSON.stringify` writes, and what `JSON.parse` makes of it, except that a bigint is a JSON
- * number with all its digits in the text and stays a bigint in the document a patch applies to.
+ * number with all its digits in the text and stays a bigint in the document a patch applies to,
+ * and a double from 2^53 to 1e21 is written with its exact digits.
  */
 import { describe, expect, it } from 'vitest';
 import { jsonRepresentation, representationText } from '../src/json-representation.js';
@@ -9,6 +10,8 @@ import { jsonRepresentation, representationText } from '../src/json-representati
 const BIG = 9007199254740993n;
 
 describe('the JSON representation of a stored value', () => {
+  // 2^64 with its own digits: JSON.stringify's 18446744073709552000 is another integer
+  // (response-doubles.test.ts).
   it('is what JSON.stringify writes, with a bigint as its digits', () => {
     const value = {
       at: new Date('2025-03-04T05:06:07.089Z'),
@@ -19,7 +22,7 @@ describe('the JSON representation of a stored value', () => {
       wrapped: Object(BIG) as unknown,
     };
     expect(representationText(value)).toBe(
-      '{"at":"2025-03-04T05:06:07.089Z","big":-9007199254740993,"list":[1,null,null,null,0],"nested":{"n":18446744073709552000},"wrapped":9007199254740993}',
+      '{"at":"2025-03-04T05:06:07.089Z","big":-9007199254740993,"list":[1,null,null,null,0],"nested":{"n":18446744073709551616},"wrapped":9007199254740993}',
     );
     const document = jsonRepresentation(value);
     expect(document).toEqual({
