@@ -2,7 +2,10 @@
  * The JSON text of a value the client sends. It is `JSON.stringify`'s text (ECMA-262
  * SerializeJSONProperty: `toJSON(key)`, wrapper objects unwrapped, own enumerable members in
  * their order, a member holding `undefined` absent, `undefined` in an array `null`, -0 as 0),
- * with two differences:
+ * with three differences:
+ * - a double from 2^53 up to 1e21 is written with its own digits (`exactNumberText`), where
+ *   `JSON.stringify` pads its shortest ones with zeros (2^60 as `1152921504606847000`): a
+ *   server reading integers exactly (`@ifmatch/http`) reads those as another integer;
  * - a bigint is a JSON number written with all its digits, where `JSON.stringify` throws. A
  *   JSON number has no precision limit (RFC 8259 §6), and `@ifmatch/http` answers a stored
  *   bigint the same way: a value read and written back keeps its digits. A
@@ -15,7 +18,7 @@
  * Iterative, with an explicit stack: a deep value cannot overflow the call stack here, and
  * each node is visited once.
  */
-import { IfMatchError } from '@ifmatch/core';
+import { exactNumberText, IfMatchError } from '@ifmatch/core';
 
 /** An object or array being written: its members are written one per turn of the loop. */
 interface Frame {
@@ -50,7 +53,7 @@ export function writeJson(value: unknown): string {
         return;
       case 'number':
         if (!Number.isFinite(item)) throw refused(stack, `is ${item}, which JSON cannot carry`);
-        out.push(JSON.stringify(item));
+        out.push(exactNumberText(item));
         return;
       case 'function':
       case 'symbol':

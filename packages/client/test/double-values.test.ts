@@ -82,3 +82,25 @@ describe('@ifmatch/client reading and writing back a double past 2^53', () => {
     expect(updated.value).toEqual({ rate: read, owner: 'bob' });
   });
 });
+
+describe("@ifmatch/client with largeIntegers: 'number' writing back a double past 2^53", () => {
+  it.each([
+    ['2^60', 2 ** 60],
+    ['-(2^60)', -(2 ** 60)],
+    ['123456789012345680000', 123456789012345680000],
+  ])(
+    'update of another member keeps %s: its own digits are sent, the REAL cell holds the same double',
+    async (_, d) => {
+      const key = `m${++n}`;
+      db.prepare("INSERT INTO measures (id, rate, owner) VALUES (?, ?, 'alice')").run(key, d);
+      const client = createClient({ largeIntegers: 'number' });
+      expect((await client.get<Measure>(`${base}/${key}`))?.value).toEqual({ rate: d, owner: 'alice' });
+      // JSON.stringify would send the shortest digits padded with zeros (2^60 as
+      // 1152921504606847000), which the server reads as that other integer: a 422 on REAL.
+      const updated = await client.update<Measure>(`${base}/${key}`, (measure) => ({ ...measure, owner: 'bob' }));
+      expect(received).toEqual([`{"rate":${BigInt(d)},"owner":"bob"}`]);
+      expect(row(key)).toEqual({ rate: d, type: 'real', owner: 'bob' });
+      expect(updated.value).toEqual({ rate: d, owner: 'bob' });
+    },
+  );
+});

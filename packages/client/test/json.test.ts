@@ -3,7 +3,7 @@
  * (their digits) and refusals (what JSON cannot carry); what it reads is `JSON.parse`'s value
  * but for integers outside the safe range (bigints). Both walks are iterative and linear.
  */
-import { isIfMatchError } from '@ifmatch/core';
+import { isIfMatchError, parseJsonExactly } from '@ifmatch/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_INTEGER_DIGITS, readJson } from '../src/read-json.js';
@@ -40,12 +40,31 @@ const exact = fc.letrec((tie) => ({
 })).value;
 
 describe('writeJson', () => {
-  it('writes what JSON.stringify writes for any value without a bigint', () => {
+  it('writes what JSON.stringify writes for any value without a bigint, but doubles from 2^53 to 1e21 exactly', () => {
+    // JSON.stringify pads such a double's shortest digits with zeros: the same double back to
+    // JSON.parse, another integer to the server's exact reader.
+    const padded = (value: unknown): boolean =>
+      typeof value === 'number'
+        ? Math.abs(value) >= 2 ** 53 && Math.abs(value) < 1e21
+        : typeof value === 'object' && value !== null && Object.values(value).some(padded);
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(writeJson(value)).toBe(JSON.stringify(value));
+        const text = writeJson(value);
+        expect(JSON.parse(text as string)).toEqual(JSON.parse(JSON.stringify(value)));
+        if (!padded(value)) expect(text).toBe(JSON.stringify(value));
+        else expect(parseJsonExactly(text as string, { bigints: 'inexact' })).toEqual(JSON.parse(text as string));
       }),
     );
+  });
+
+  it('writes a double from 2^53 up to 1e21 with its own digits, so an exact reader gets the same double', () => {
+    for (const double of [2 ** 60, -(2 ** 60), 2 ** 53 + 2, 1e20, 123456789012345680000]) {
+      const text = writeJson({ n: double }) as string;
+      expect(text).toBe(`{"n":${BigInt(double)}}`);
+      expect(parseJsonExactly(text, { bigints: 'inexact' })).toEqual({ n: double });
+    }
+    expect(writeJson(1e21)).toBe('1e+21');
+    expect(writeJson(2 ** 53 - 1)).toBe('9007199254740991');
   });
 
   it('writes a bigint as its digits, a JSON number, wherever it is', () => {

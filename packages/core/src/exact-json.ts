@@ -35,6 +35,19 @@ export const MAX_INTEGER_DIGITS = 4300;
 /** Which integer tokens `parseJsonExactly` reads as bigints (see above). */
 export type ExactIntegers = 'unsafe' | 'inexact';
 
+/**
+ * The JSON text of a finite number, which every reader parses back to that same double:
+ * `JSON.stringify`'s, except for a magnitude from 2^53 up to (not including) 1e21, where
+ * `JSON.stringify` writes the shortest digits that identify the double, padded with zeros
+ * (2^60 as `1152921504606847000`). Those digits are another integer than the double, which an
+ * exact reader (`parseJsonExactly`) reads as that integer: here the double's own digits (at most
+ * 21) are written instead. From 1e21 `JSON.stringify` writes an exponent, read as a double.
+ */
+export function exactNumberText(value: number): string {
+  const magnitude = Math.abs(value);
+  return magnitude >= 2 ** 53 && magnitude < 1e21 ? BigInt(value).toString() : JSON.stringify(value);
+}
+
 /** Every integer past 2^53 has at least 16 digits (2^53 = 9007199254740992). */
 const SIXTEEN_DIGITS = /\d{16}/;
 const INTEGER = /^-?\d+$/;

@@ -36,7 +36,7 @@ export {
   weakTag,
 } from './entity-tag.js';
 export { IfMatchError, type IfMatchErrorCode, isIfMatchError } from './errors.js';
-export { type ExactIntegers, MAX_INTEGER_DIGITS, parseJsonExactly } from './exact-json.js';
+export { type ExactIntegers, exactNumberText, MAX_INTEGER_DIGITS, parseJsonExactly } from './exact-json.js';
 export { hashEtag, importEtagSecret, keyedHashEtag } from './hash.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { type JsonTextVisitor, scanJsonText } from './json-text.js';

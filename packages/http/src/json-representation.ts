@@ -19,7 +19,7 @@
  * unchanged, it would arrive as a bigint, another integer. The exact digits arrive as the
  * double. From 1e21 `JSON.stringify` writes an exponent (`1e+21`), read as a double already.
  */
-import { scanJsonText } from '@ifmatch/core';
+import { exactNumberText, scanJsonText } from '@ifmatch/core';
 import { setMember } from './patch/json-value.js';
 
 /** Every integer past 2^53 has at least 16 digits (2^53 = 9007199254740992), as in core's exact-json.ts. */
@@ -48,18 +48,8 @@ export function representationText(value: unknown): string | undefined {
 }
 
 /**
- * The JSON text of a finite number: `JSON.stringify`'s, except for a magnitude from 2^53 up to
- * (not including) 1e21, where its shortest digits are padded with zeros: there the double's own
- * digits (at most 21), which are that double exactly, so any reader parses them back to it.
- */
-function numberText(value: number): string {
-  const magnitude = Math.abs(value);
-  return magnitude >= 2 ** 53 && magnitude < 1e21 ? BigInt(value).toString() : JSON.stringify(value);
-}
-
-/**
  * `JSON.stringify`'s `text` with every integer token of 16 digits or more written by
- * `numberText`: one pass of core's iterative scanner (digits in a string are a string token,
+ * `exactNumberText`: one pass of core's iterative scanner (digits in a string are a string token,
  * left alone), linear in the text. A number token in this text is a number's: `JSON.stringify`
  * throws on a bigint (a `toJSON` shim on bigints returns a string), so its value is `Number(token)`.
  */
@@ -77,7 +67,7 @@ function withExactDoubles(text: string): string {
       if (first !== MINUS && (first < DIGIT_0 || first > DIGIT_9)) return;
       const token = text.slice(start, end);
       if (!INTEGER.test(token)) return;
-      const exact = numberText(Number(token));
+      const exact = exactNumberText(Number(token));
       if (exact === token) return;
       parts.push(text.slice(copied, start), exact);
       copied = end;
@@ -164,10 +154,10 @@ function toDocument(value: unknown, key: string, open: Set<object>): unknown {
   return document;
 }
 
-/** The text of a document `toDocument` made: plain JSON data and bigints, numbers as `numberText` writes them. */
+/** The text of a document `toDocument` made: plain JSON data and bigints, numbers as `exactNumberText` writes them. */
 function documentText(document: unknown): string {
   if (typeof document === 'bigint') return document.toString();
-  if (typeof document === 'number') return numberText(document);
+  if (typeof document === 'number') return exactNumberText(document);
   if (typeof document !== 'object' || document === null) return JSON.stringify(document);
   if (Array.isArray(document)) return `[${document.map(documentText).join(',')}]`;
   const members = Object.keys(document).map(
