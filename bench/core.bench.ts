@@ -24,8 +24,8 @@ const target = { exists: true, etag: strongTag('v12345'), lastModified: Date.par
 let sink = 0;
 
 /**
- * Each task repeats its work: tinybench times every call (about 0.1 µs), which would otherwise
- * dilute the ratio of two sub-microsecond functions towards 1.
+ * Each task repeats its work: a call through the harness costs a few nanoseconds of its own,
+ * which would otherwise dilute the ratio of two sub-microsecond functions towards 1.
  */
 const REPEAT = 20;
 

@@ -70,9 +70,8 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
           target: 0.9,
         },
       ],
-      500,
-      15,
-      4000,
+      // About 1.5 ms a write: a slice of 150 ms holds some hundred.
+      { sliceMs: 150, warmupMs: 4000 },
     );
     const races = [
       await oneWinnerRace('DynamoDB', store, { title: 'race', count: 0 }),

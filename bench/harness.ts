@@ -1,6 +1,5 @@
 import { present } from '@ifmatch/contract';
 import { type Store, UNCONDITIONAL } from '@ifmatch/core';
-import { Bench } from 'tinybench';
 
 /** One side-by-side comparison: `subject` against `baseline`, measured in the same run. */
 export interface Comparison {
@@ -38,46 +37,73 @@ export interface Pair {
   readonly target?: number;
 }
 
-/**
- * Runs both tasks of each pair in one Bench, in interleaved rounds, and reads each pair by
- * the median of its per-round ratios: both sides of a round share the machine's state of the
- * moment (another process, a WAL checkpoint, the emulator's JIT), which a ratio of two
- * separate medians would not cancel. The ops/s shown are each side's median.
- */
-export async function compare(
-  pairs: readonly Pair[],
-  time = 400,
-  rounds = 7,
+/** How `compare` spends its time. */
+export interface CompareOptions {
+  /** Paired rounds; a pair's ratio is the median of theirs. */
+  readonly rounds?: number;
+  /** How long each side of a pair runs in one round. */
+  readonly sliceMs?: number;
   /**
-   * Both sides of every pair, alternately, for this long before the first round: a server
-   * with a JIT of its own (DynamoDB Local and the MongoDB stand-in run on the JVM) still
-   * speeds up for seconds, and a round measured while it does compares two moments.
+   * Both sides of every pair, alternately, for this long before the first round; it also
+   * measures each side's rate, which sizes its slices. A server with a JIT of its own
+   * (DynamoDB Local and the MongoDB stand-in run on the JVM) still speeds up for seconds, and a
+   * round measured while it does compares two moments.
    */
-  warmupMs = 0,
-): Promise<Comparison[]> {
+  readonly warmupMs?: number;
+}
+
+/** Runs `fn` `times` times (awaiting it only when it returns a promise); the milliseconds it took. */
+async function timed(fn: () => unknown, times: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < times; i++) {
+    const result = fn();
+    if (result instanceof Promise) await result;
+  }
+  return performance.now() - started;
+}
+
+/**
+ * Measures each pair in many short paired rounds: in a round, each side runs for one slice
+ * (a number of calls fixed from its warm-up rate, so no clock is read per call), the order
+ * alternating, and the round's ratio is of those two slices. Both sides of a round share the
+ * machine's state of the moment (another process, a WAL checkpoint, the emulator's garbage
+ * collector), which a ratio of two separate medians would not cancel; and the median of many
+ * rounds moves far less from one run to the next than that of a few long ones, whose spread is
+ * that of the pauses each happened to catch. The ops/s shown are each side's median.
+ */
+export async function compare(pairs: readonly Pair[], options: CompareOptions = {}): Promise<Comparison[]> {
+  const { rounds = 41, sliceMs = 60, warmupMs = 600 } = options;
+  /** Calls per slice, by task. */
+  const batch = new Map<string, number>();
   for (const pair of pairs) {
-    for (let slice = 0; slice < 4 && warmupMs > 0; slice++) {
-      for (const [, fn] of [pair.subject, pair.baseline]) {
-        const until = performance.now() + warmupMs / 8;
-        while (performance.now() < until) await fn();
-      }
+    const calls = new Map<string, { count: number; ms: number }>();
+    const until = performance.now() + warmupMs;
+    // At least a few calls of each side, however slow, alternately.
+    for (let turn = 0; performance.now() < until || turn < 6; turn++) {
+      const [name, fn] = turn % 2 === 0 ? pair.subject : pair.baseline;
+      const spent = calls.get(name) ?? { count: 0, ms: 0 };
+      const times = Math.max(1, Math.round(spent.count === 0 ? 1 : (spent.count / spent.ms) * (warmupMs / 20)));
+      spent.ms += await timed(fn, times);
+      spent.count += times;
+      calls.set(name, spent);
+    }
+    for (const [name, { count, ms }] of calls) {
+      batch.set(`${pair.name}:${name}`, Math.max(1, Math.round((count / ms) * sliceMs)));
     }
   }
   const ops = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const pair of pairs) {
-      const bench = new Bench({ time, warmupTime: 100, throws: true });
       // Alternate the order per round: neither side always runs first.
       const tasks = round % 2 === 0 ? [pair.subject, pair.baseline] : [pair.baseline, pair.subject];
-      for (const [name, fn] of tasks) bench.add(`${pair.name}:${name}`, fn);
-      await bench.run();
-      for (const task of bench.tasks) {
-        const result = task.result as unknown as { throughput: { mean: number } };
-        ops.set(task.name, [...(ops.get(task.name) ?? []), result.throughput.mean]);
+      for (const [name, fn] of tasks) {
+        const task = `${pair.name}:${name}`;
+        const times = batch.get(task) ?? 1;
+        const ms = await timed(fn, times);
+        ops.set(task, [...(ops.get(task) ?? []), (times / ms) * 1000]);
       }
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   return pairs.map((pair) => {
     const subject = ops.get(`${pair.name}:${pair.subject[0]}`) ?? [];
     const baseline = ops.get(`${pair.name}:${pair.baseline[0]}`) ?? [];
@@ -85,14 +111,14 @@ export async function compare(
       const b = baseline[round] ?? Number.NaN;
       return pair.metric === 'speedup' ? s / b : b / s;
     });
-    const value = median(ratios);
+    const value = quantile(ratios, 0.5);
     const target = pair.target;
     return {
       name: pair.name,
       subject: pair.subject[0],
       baseline: pair.baseline[0],
-      subjectOps: median(subject),
-      baselineOps: median(baseline),
+      subjectOps: quantile(subject, 0.5),
+      baselineOps: quantile(baseline, 0.5),
       metric: pair.metric,
       value,
       rounds: ratios,
@@ -100,6 +126,12 @@ export async function compare(
       pass: target === undefined ? undefined : pair.metric === 'speedup' ? value >= target : value <= target,
     };
   });
+}
+
+/** The value below which a fraction `q` of `values` lies (nearest rank). */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 /** Two races' goodputs as a comparison: the subject's increments per second ÷ the baseline's. */

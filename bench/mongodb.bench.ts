@@ -81,9 +81,7 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
           target: 2.5,
         },
       ],
-      400,
-      7,
-      4000,
+      { sliceMs: 100, warmupMs: 4000 },
     );
     const seed = { title: 'race', count: 0 };
     return {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core.bench.js';
 import { dynamoBenchmarks } from './dynamodb.bench.js';
-import type { Comparison, RaceResult } from './harness.js';
+import { type Comparison, quantile, type RaceResult } from './harness.js';
 import { mongoBenchmarks } from './mongodb.bench.js';
 import { postgresBenchmarks } from './postgres.bench.js';
 import { sqliteBenchmarks } from './sqlite.bench.js';
@@ -43,7 +43,10 @@ console.table(
     'ifmatch (ops/s)': `${format(r.subjectOps)}  ${r.subject}`,
     'baseline (ops/s)': `${format(r.baselineOps)}  ${r.baseline}`,
     ratio: `${r.value.toFixed(2)}${r.metric === 'speedup' ? '× faster' : '× the time'}`,
-    'rounds (min–max)': r.rounds ? `${Math.min(...r.rounds).toFixed(2)}–${Math.max(...r.rounds).toFixed(2)}` : '',
+    // The middle half of the rounds' ratios: how far one round's ratio strays.
+    'rounds (p25–p75)': r.rounds
+      ? `${quantile(r.rounds, 0.25).toFixed(2)}–${quantile(r.rounds, 0.75).toFixed(2)} (${r.rounds.length})`
+      : '',
     target: r.target ?? '(none)',
     met: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
   })),
