@@ -122,14 +122,28 @@ export function createClient(options: ClientOptions = {}): Client {
   const unexpected = async (response: Response, what: string) =>
     new HttpStatusError(response.status, await problemOf(response), `${what}: unexpected ${response.status}`);
 
-  const remember = async <T>(url: string, response: Response): Promise<Representation<T> | undefined> => {
+  /**
+   * The representation a response carries, held for later conditional requests. `sent`: the
+   * body a PUT sent. A PUT answered with an `ETag` and no body stored exactly that content (RFC
+   * 9110 §9.3.4: a server sends a validator in answer to a PUT only when it saved the content
+   * without transforming it), so the representation is that body, read as a response's would be.
+   */
+  const remember = async <T>(
+    url: string,
+    response: Response,
+    sent?: string,
+  ): Promise<Representation<T> | undefined> => {
     const etag = response.headers.get('etag');
     const text = await response.text();
-    if (etag === null || text === '') {
+    if (etag === null || (text === '' && sent === undefined)) {
       copies.delete(url);
       return undefined;
     }
-    const representation = { url, value: readJson(text, largeIntegers) as T, etag };
+    const representation = {
+      url,
+      value: readJson(text === '' ? (sent as string) : text, largeIntegers) as T,
+      etag,
+    };
     copies.set(url, representation);
     return representation;
   };
@@ -158,7 +172,11 @@ export function createClient(options: ClientOptions = {}): Client {
       copies.delete(url);
       return { ok: true, status: response.status, representation: undefined };
     }
-    return { ok: true, status: response.status, representation: await remember<T>(url, response) };
+    return {
+      ok: true,
+      status: response.status,
+      representation: await remember<T>(url, response, typeof init.body === 'string' ? init.body : undefined),
+    };
   };
 
   /** The precondition for a write: never none. */
@@ -197,7 +215,12 @@ export function createClient(options: ClientOptions = {}): Client {
           body: writeJson(next),
         });
         if (!result.ok) return CONFLICT;
-        return result.representation ?? { url, value: next, etag: current.etag };
+        if (result.representation !== undefined) return result.representation;
+        // Written, but the answer carries no tag: the record's is unknown here (the one read is
+        // stale now), so read the record as it is.
+        const written = await get<T>(url);
+        if (written === undefined) throw new HttpStatusError(404, undefined, `GET ${url}: gone right after the update`);
+        return written;
       }, retry),
     delete: async (url, deleteOptions = {}) =>
       write<never>(url, { method: 'DELETE', headers: precondition(url, deleteOptions.expectedEtag, false) }),
