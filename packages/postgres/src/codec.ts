@@ -96,8 +96,19 @@ function asJson(value: unknown): unknown {
   return jsonCopy(value) ?? JSON.parse(jsonText(value));
 }
 
-/** A JavaScript fill (or a given member) as a cell: JSON normalised, undefined as NULL. */
+/** Columns whose values are doubles in JavaScript, or in PostgreSQL: a bigint there is rounded. */
+const DOUBLE_COLUMNS = new Set(['PgDoublePrecision', 'PgReal', 'PgBigInt53', 'PgBigSerial53', 'PgNumericNumber']);
+
+/**
+ * A JavaScript fill (or a given member) as a cell: JSON normalised, undefined as NULL. A bigint
+ * a double cannot hold exactly (`@ifmatch/http` reads `9007199254740993` in a body as one) is
+ * INVALID_VALUE in a column that would round it, on the way in (`double precision`, `real`) or
+ * on the way back (`bigint` and `numeric` in `mode: 'number'`): never stored changed.
+ */
 function cellOf(c: ValueColumn, made: unknown): unknown {
+  if (typeof made === 'bigint' && DOUBLE_COLUMNS.has(c.column.columnType) && BigInt(Number(made)) !== made) {
+    throw new IfMatchError('INVALID_VALUE', `column ${c.name} would round the integer ${made}: it holds doubles`);
+  }
   return made === undefined || made === null ? null : c.json ? asJson(made) : made;
 }
 
