@@ -44,14 +44,35 @@ export function representationText(value: unknown): string | undefined {
     });
   }
   // A double past 2^53 has at least 16 digits: text without such a run is written as it is.
-  return text !== undefined && SIXTEEN_DIGITS.test(text) ? withExactDoubles(text) : text;
+  if (text === undefined || !SIXTEEN_DIGITS.test(text)) return text;
+  const raw = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+  return typeof raw === 'function' ? JSON.stringify(value, exactDoubles(raw)) : withExactDoubles(text);
+}
+
+/**
+ * A replacer writing each double from 2^53 up to 1e21 with its exact digits (`exactNumberText`),
+ * as raw JSON. Taken where `JSON.rawJSON` exists (ES2025; Node 21 and later): there a `toJSON`
+ * may return raw JSON text, as MDN's `BigInt.prototype.toJSON` shim does
+ * (`JSON.rawJSON(this.toString())`), so an integer token in `JSON.stringify`'s text is not
+ * always a double's, and rewriting it as one (`withExactDoubles`) would change a stored
+ * bigint's digits (9007199254740993 written 9007199254740992). The replacer sees the doubles
+ * themselves, after any `toJSON`.
+ */
+function exactDoubles(raw: (text: string) => unknown) {
+  return (_: string, item: unknown): unknown => {
+    const number = item instanceof Number ? Number(item) : item;
+    if (typeof number !== 'number') return item;
+    const magnitude = Math.abs(number);
+    return magnitude >= 2 ** 53 && magnitude < 1e21 ? raw(exactNumberText(number)) : item;
+  };
 }
 
 /**
  * `JSON.stringify`'s `text` with every integer token of 16 digits or more written by
  * `exactNumberText`: one pass of core's iterative scanner (digits in a string are a string token,
- * left alone), linear in the text. A number token in this text is a number's: `JSON.stringify`
- * throws on a bigint (a `toJSON` shim on bigints returns a string), so its value is `Number(token)`.
+ * left alone), linear in the text. Without `JSON.rawJSON`, a number token in this text is a
+ * number's: `JSON.stringify` throws on a bigint (a `toJSON` shim on bigints can only return a
+ * string then), so its value is `Number(token)`.
  */
 function withExactDoubles(text: string): string {
   const parts: string[] = [];

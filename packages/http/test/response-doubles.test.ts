@@ -12,6 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createMemoryStore, parseJsonExactly } from '@ifmatch/core';
 import { createResource, type Resource } from '@ifmatch/http';
 import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
@@ -171,5 +173,52 @@ describe('the text of a double', () => {
     let value: unknown = 2 ** 60;
     for (let depth = 0; depth < 2000; depth++) value = [value];
     expect(representationText(value)).toBe(`${'['.repeat(2000)}1152921504606846976${']'.repeat(2000)}`);
+  });
+});
+
+/**
+ * `JSON` with `rawJSON` (ES2025), and the `BigInt.prototype` its `stringify` consults: this
+ * runtime's, or else (Node 20) a fresh realm's, with V8's flag for it, which a new context
+ * picks up.
+ */
+function realmWithRawJson(): { json: JSON & { rawJSON(text: string): unknown }; bigint: { toJSON?: unknown } } {
+  if (typeof (JSON as { rawJSON?: unknown }).rawJSON === 'function') {
+    return {
+      json: JSON as JSON & { rawJSON(text: string): unknown },
+      bigint: BigInt.prototype as { toJSON?: unknown },
+    };
+  }
+  setFlagsFromString('--harmony-json-parse-with-source');
+  return runInNewContext('({ json: JSON, bigint: BigInt.prototype })');
+}
+
+describe('where JSON.rawJSON exists (Node 21 and later)', () => {
+  it("keeps the digits of a bigint that MDN's BigInt.prototype.toJSON shim writes as raw JSON", () => {
+    const { json, bigint } = realmWithRawJson();
+    const global = globalThis as { JSON: JSON };
+    const own = global.JSON;
+    global.JSON = json;
+    bigint.toJSON = function (this: bigint) {
+      return json.rawJSON(this.toString());
+    };
+    let text: string | undefined;
+    try {
+      text = representationText({
+        id: 9007199254740993n,
+        round: 1152921504606847000n,
+        raw: { toJSON: () => json.rawJSON('12345678901234567890123') },
+        double: 2 ** 60,
+        wrapped: [Object(2 ** 60), -(2 ** 60), 1e21, 1234567890123456.5],
+        s: '1152921504606847000',
+      });
+    } finally {
+      global.JSON = own;
+      delete bigint.toJSON;
+    }
+    expect(text).toBe(
+      '{"id":9007199254740993,"round":1152921504606847000,"raw":12345678901234567890123,' +
+        '"double":1152921504606846976,"wrapped":[1152921504606846976,-1152921504606846976,1e+21,1234567890123456.5],' +
+        '"s":"1152921504606847000"}',
+    );
   });
 });
