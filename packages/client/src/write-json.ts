@@ -2,7 +2,7 @@
  * The JSON text of a value the client sends. It is `JSON.stringify`'s text (ECMA-262
  * SerializeJSONProperty: `toJSON(key)`, wrapper objects unwrapped, own enumerable members in
  * their order, a member holding `undefined` absent, `undefined` in an array `null`, -0 as 0),
- * with three differences:
+ * (raw JSON text from `JSON.rawJSON` included), with three differences:
  * - a double from 2^53 up to 1e21 is written with its own digits (`exactNumberText`), where
  *   `JSON.stringify` pads its shortest ones with zeros (2^60 as `1152921504606847000`): a
  *   server reading integers exactly (`@ifmatch/http`) reads those as another integer;
@@ -63,6 +63,12 @@ export function writeJson(value: unknown): string {
     }
     if (item === null) {
       out.push('null');
+      return;
+    }
+    // Raw JSON text a `toJSON` returned (`JSON.rawJSON`, Node 21 and later: an exact decimal's),
+    // written as it is, as `JSON.stringify` writes it, not as an object with a `rawJSON` member.
+    if ((JSON as { isRawJSON?: (value: unknown) => boolean }).isRawJSON?.(item)) {
+      out.push((item as { rawJSON: string }).rawJSON);
       return;
     }
     const container = item as object;

@@ -3,6 +3,8 @@
  * (their digits) and refusals (what JSON cannot carry); what it reads is `JSON.parse`'s value
  * but for integers outside the safe range (bigints). Both walks are iterative and linear.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isIfMatchError, parseJsonExactly } from '@ifmatch/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -198,5 +200,34 @@ describe('readJson', () => {
     expect(value[999]).toBe(BigInt(one));
     // Generous for a slow machine: the work is linear in the text (well under a second here).
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+/** `JSON` with `rawJSON` (ES2025): this runtime's, or else (Node 20) a fresh realm's with V8's flag for it. */
+function jsonWithRawJson(): JSON & { rawJSON(text: string): unknown } {
+  if (typeof (JSON as { rawJSON?: unknown }).rawJSON === 'function')
+    return JSON as JSON & { rawJSON(text: string): unknown };
+  setFlagsFromString('--harmony-json-parse-with-source');
+  return runInNewContext('JSON');
+}
+
+describe('writeJson where JSON.rawJSON exists (Node 21 and later)', () => {
+  it('writes raw JSON a toJSON returns as it is, as JSON.stringify does', () => {
+    const json = jsonWithRawJson();
+    const decimal = (digits: string) => ({ toJSON: () => json.rawJSON(digits) });
+    const value = { price: decimal('1.10'), id: decimal('9007199254740993'), items: [decimal('-0.5')] };
+    const global = globalThis as { JSON: JSON };
+    const own = global.JSON;
+    global.JSON = json;
+    let text: string;
+    let expected: string;
+    try {
+      text = writeJson(value);
+      expected = json.stringify(value);
+    } finally {
+      global.JSON = own;
+    }
+    expect(text).toBe('{"price":1.10,"id":9007199254740993,"items":[-0.5]}');
+    expect(text).toBe(expected);
   });
 });
