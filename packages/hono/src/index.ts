@@ -49,6 +49,25 @@ export async function honoBody(c: Context): Promise<ReadBody | undefined> {
   return undefined;
 }
 
+/**
+ * The request as a Fetch `Request`, or a 400 when the runtime cannot make one. @hono/node-server
+ * builds it on first use, and the Fetch `Request` constructor throws a TypeError for a request
+ * target with credentials (`PUT http://user@host/k`, whose userinfo RFC 9110 §4.2.4 says to
+ * treat as an error): a client's mistake, not the server's 500.
+ */
+function fetchRequest(c: Context): Request | Response {
+  try {
+    const request = c.req.raw;
+    // What @hono/node-server hands over stands in for the Request until a property only the
+    // real one has is read: reading one here makes it now, so that a throw is caught here.
+    void request.bodyUsed;
+    return request;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return problemResponse({ status: 400, title: 'Bad Request', detail: 'the request target is not a usable URL' });
+  }
+}
+
 /** The methods whose content the resource reads (and refuses itself, after the preconditions). */
 const READS_CONTENT = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -72,14 +91,18 @@ export function ifmatchRoutes<T = unknown, K = string>(options: IfmatchRoutesOpt
   };
   // POST creates; OPTIONS answers the collection's Allow, as the Fetch resource does.
   app.on(['POST', 'OPTIONS'], '/', async (c) => {
+    const request = fetchRequest(c);
+    if (request instanceof Response) return request;
     const handling = await handleOptions(c);
-    return handling instanceof Response ? handling : resource.create(c.req.raw, handling);
+    return handling instanceof Response ? handling : resource.create(request, handling);
   });
   app.all('/:id', async (c) => {
+    const request = fetchRequest(c);
+    if (request instanceof Response) return request;
     try {
       const handling = await handleOptions(c);
       if (handling instanceof Response) return handling;
-      return await resource.handle(c.req.raw, await toKey(c.req.param('id'), c), handling);
+      return await resource.handle(request, await toKey(c.req.param('id'), c), handling);
     } catch (error) {
       // A key function refusing an id (a malformed ObjectId).
       if (isHttpProblem(error)) return problemResponse(error.problem, error.headers);
