@@ -1,23 +1,7 @@
-/**
- * @ifmatch/client against a real server holding integers past 2^53: @ifmatch/http over
- * node:http, on @ifmatch/sqlite with a real file. Rows are seeded and checked with plain
- * driver SQL, integers read as bigints, so no check rounds. The server answers a stored bigint
- * as a JSON number with all its digits; the client reads it as that bigint and writes a bigint
- * as its digits, never throwing, never quoting.
- * The server reads request integers exactly too, so a read-modify-write keeps every digit.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from '@ifmatch/client';
 import { isIfMatchError } from '@ifmatch/core';
-import { createResource } from '@ifmatch/http';
-import { nodeListener } from '@ifmatch/http/node';
-import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { servedTable } from './served-table.js';
 
 /** 2^53 + 1: the first integer a double cannot hold (`JSON.parse` reads it 9007199254740992). */
 const ODD = 9007199254740993n;
@@ -29,36 +13,11 @@ interface Account {
   owner: string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'ifmatch-client-bigint-'));
-const db = new Database(join(dir, 'accounts.db'));
-db.exec('CREATE TABLE accounts (id TEXT PRIMARY KEY, balance INTEGER NOT NULL, owner TEXT NOT NULL)');
-addSystemColumns(db, 'accounts');
-const resource = createResource({
-  store: createSqliteStore<{ balance: number | bigint; owner: string }, string>({ db, table: 'accounts' }),
-});
-
-/** The bodies of the writes the server received, as sent. */
-let received: { method: string; body: string }[] = [];
-const server = createServer(
-  nodeListener(async (request) => {
-    if (request.method !== 'GET') received.push({ method: request.method, body: await request.clone().text() });
-    return resource.handle(request, decodeURIComponent(new URL(request.url).pathname.slice('/accounts/'.length)));
-  }),
+const served = servedTable<{ balance: number | bigint; owner: string }>(
+  'accounts',
+  'id TEXT PRIMARY KEY, balance INTEGER NOT NULL, owner TEXT NOT NULL',
 );
-let base: string;
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/accounts`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  received = [];
-});
+const { db } = served;
 
 /** The row as the plain driver reads it, integers as bigints so nothing rounds. */
 const row = (key: string) =>
@@ -74,26 +33,26 @@ function seeded(balance: bigint): string {
 describe('@ifmatch/client reading integers past 2^53', () => {
   it('get reads a stored 2^53 + 1 as that bigint, not the double JSON.parse rounds it to', async () => {
     const key = seeded(ODD);
-    const read = await createClient().get<Account>(`${base}/${key}`);
+    const read = await createClient().get<Account>(`${served.base}/${key}`);
     expect(read?.value).toEqual({ balance: ODD, owner: 'alice' });
     expect(typeof read?.value.balance).toBe('bigint');
   });
 
   it("with largeIntegers: 'number' it reads what JSON.parse reads", async () => {
     const key = seeded(ODD);
-    const read = await createClient({ largeIntegers: 'number' }).get<{ balance: number }>(`${base}/${key}`);
+    const read = await createClient({ largeIntegers: 'number' }).get<{ balance: number }>(`${served.base}/${key}`);
     expect(read?.value.balance).toBe(9007199254740992);
   });
 });
 
 describe('@ifmatch/client writing integers past 2^53', () => {
   it('put writes a bigint as its digits, a JSON number; get reads it back exactly', async () => {
-    const url = `${base}/created-${++n}`;
+    const url = `${served.base}/created-${++n}`;
     const client = createClient();
     const created = await client.put<Account>(url, { balance: EVEN, owner: 'alice' }, { create: true });
     expect(created).toMatchObject({ ok: true, status: 201 });
-    expect(received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740994,"owner":"alice"}' }]);
-    expect(row(url.slice(base.length + 1))).toEqual({ balance: EVEN, owner: 'alice' });
+    expect(served.received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740994,"owner":"alice"}' }]);
+    expect(row(url.slice(served.base.length + 1))).toEqual({ balance: EVEN, owner: 'alice' });
     // The answer to the PUT, and a fresh read, are the same bigint.
     expect(created.ok && created.representation?.value).toEqual({ balance: EVEN, owner: 'alice' });
     expect((await createClient().get<Account>(url))?.value).toEqual({ balance: EVEN, owner: 'alice' });
@@ -101,25 +60,28 @@ describe('@ifmatch/client writing integers past 2^53', () => {
 
   it('update reads the bigint exactly, so a change to it is exact: 2^53 + 1, plus one, is 2^53 + 2', async () => {
     const key = seeded(ODD);
-    const updated = await createClient().update<Account>(`${base}/${key}`, (account) => ({
+    const updated = await createClient().update<Account>(`${served.base}/${key}`, (account) => ({
       ...account,
       balance: account.balance + 1n,
     }));
-    expect(received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740994,"owner":"alice"}' }]);
+    expect(served.received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740994,"owner":"alice"}' }]);
     expect(row(key)).toEqual({ balance: EVEN, owner: 'alice' });
     expect(updated.value).toEqual({ balance: EVEN, owner: 'alice' });
   });
 
   it('update of another member sends the bigint it did not touch with every digit', async () => {
     const key = seeded(ODD);
-    await createClient().update<Account>(`${base}/${key}`, (account) => ({ ...account, owner: 'bob' }));
-    expect(received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740993,"owner":"bob"}' }]);
+    await createClient().update<Account>(`${served.base}/${key}`, (account) => ({ ...account, owner: 'bob' }));
+    expect(served.received).toEqual([{ method: 'PUT', body: '{"balance":9007199254740993,"owner":"bob"}' }]);
   });
 
   it('@ifmatch/http reads that PUT body exactly, so the row keeps the integer a double cannot hold', async () => {
     const key = seeded(ODD);
-    const updated = await createClient().update<Account>(`${base}/${key}`, (account) => ({ ...account, owner: 'bob' }));
-    expect(received[0]?.body).toBe('{"balance":9007199254740993,"owner":"bob"}');
+    const updated = await createClient().update<Account>(`${served.base}/${key}`, (account) => ({
+      ...account,
+      owner: 'bob',
+    }));
+    expect(served.received[0]?.body).toBe('{"balance":9007199254740993,"owner":"bob"}');
     expect(row(key)).toEqual({ balance: ODD, owner: 'bob' });
     expect(updated.value).toEqual({ balance: ODD, owner: 'bob' });
   });
@@ -136,23 +98,23 @@ describe('@ifmatch/client refusing what JSON cannot carry, before sending anythi
     ['a cycle', cycle, 'the member at /self is one of its own ancestors'],
     ['undefined', undefined, 'the value is undefined'],
   ])('put of a value holding %s rejects with INVALID_VALUE', async (_, value, message) => {
-    const url = `${base}/refused-${++n}`;
+    const url = `${served.base}/refused-${++n}`;
     const write = createClient().put(url, value, { create: true });
     await expect(write).rejects.toSatisfy((error) => isIfMatchError(error, 'INVALID_VALUE'));
     await expect(write).rejects.toThrow(message);
-    expect(received).toEqual([]);
-    expect(row(url.slice(base.length + 1))).toBeUndefined();
+    expect(served.received).toEqual([]);
+    expect(row(url.slice(served.base.length + 1))).toBeUndefined();
   });
 
   it('update whose change returns a cycle rejects with INVALID_VALUE after its read, writing nothing', async () => {
     const key = seeded(ODD);
-    const update = createClient().update<Account>(`${base}/${key}`, (account) => {
+    const update = createClient().update<Account>(`${served.base}/${key}`, (account) => {
       const next: Record<string, unknown> = { ...account };
       next.previous = next;
       return next as unknown as Account;
     });
     await expect(update).rejects.toSatisfy((error) => isIfMatchError(error, 'INVALID_VALUE'));
-    expect(received).toEqual([]);
+    expect(served.received).toEqual([]);
     expect(row(key)).toEqual({ balance: ODD, owner: 'alice' });
   });
 });
