@@ -9,8 +9,8 @@ import { isIfMatchError } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { sql } from 'drizzle-orm';
 import { bigint, doublePrecision, numeric, pgTable, real, text } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, exec, nodePostgres, pglite, postgresAvailable } from './databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Connection, connectionFor, nodePostgres, pglite, postgresAvailable } from './databases.js';
 
 const measures = pgTable('ifmatch_bigint_members', {
   id: text('id').primaryKey(),
@@ -25,18 +25,13 @@ const measures = pgTable('ifmatch_bigint_members', {
 const UNSAFE = 9007199254740993n;
 
 function describeOn(connect: () => Connection) {
-  let connection: Connection;
-  beforeAll(async () => {
-    connection = connect();
-    await exec(
-      connection.db,
-      'drop table if exists ifmatch_bigint_members',
-      `create table ifmatch_bigint_members (id text primary key, exact bigint, wide bigint, ratio double precision,
+  const connection = connectionFor(
+    connect,
+    'drop table if exists ifmatch_bigint_members',
+    `create table ifmatch_bigint_members (id text primary key, exact bigint, wide bigint, ratio double precision,
         small real, amount numeric, version integer, modified_at bigint, incarnation text, etag_hash text)`,
-    );
-  });
-  afterAll(() => connection.close());
-  const store = () => createPostgresStore({ db: connection.db, table: measures });
+  );
+  const store = () => createPostgresStore({ db: connection().db, table: measures });
   const empty = { exact: null, wide: null, ratio: null, small: null, amount: null };
 
   it('stores a bigint past 2^53 exactly in a bigint column of mode bigint', async () => {
@@ -51,7 +46,7 @@ function describeOn(connect: () => Connection) {
       const outcome = store().create(`refused-${column}`, { ...empty, [column]: UNSAFE });
       await expect(outcome).rejects.toSatisfy((error) => isIfMatchError(error, 'INVALID_VALUE'));
       await expect(outcome).rejects.toThrow(`column ${column} would round the integer ${UNSAFE}`);
-      const rows = await connection.db.execute(
+      const rows = await connection().db.execute(
         sql`select 1 from ifmatch_bigint_members where id = ${`refused-${column}`}`,
       );
       expect(rows.rows ?? rows).toHaveLength(0);

@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
 import pg from 'pg';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 
 export const POSTGRES_URL = process.env.IFMATCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -59,4 +60,22 @@ export function pglite(): Connection {
 /** Runs statements (DDL) one after the other: a prepared statement holds only one. */
 export async function exec(db: AnyPgDatabase, ...statements: string[]): Promise<void> {
   for (const statement of statements) await db.execute(sql.raw(statement));
+}
+
+/**
+ * The connection of one `describe` block: opened, with `ddl` run on it, before its tests, and
+ * closed after them. Read it through the function: it exists once the tests run.
+ */
+export function connectionFor(connect: () => Connection, ...ddl: string[]): () => Connection {
+  let connection: Connection | undefined;
+  beforeAll(async () => {
+    connection = connect();
+    await exec(connection.db, ...ddl);
+  });
+  afterAll(() => connection?.close());
+  return () => {
+    if (connection === undefined)
+      throw new Error('the connection is opened before the tests, not while they are collected');
+    return connection;
+  };
 }

@@ -8,8 +8,8 @@ import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, exec, nodePostgres, pglite, postgresAvailable } from './databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Connection, connectionFor, nodePostgres, pglite, postgresAvailable } from './databases.js';
 
 const lines = pgTable('ifmatch_generated_columns', {
   id: text('id').primaryKey(),
@@ -20,24 +20,19 @@ const lines = pgTable('ifmatch_generated_columns', {
 });
 
 function describeOn(connect: () => Connection) {
-  let connection: Connection;
-  beforeAll(async () => {
-    connection = connect();
-    await exec(
-      connection.db,
-      'drop table if exists ifmatch_generated_columns',
-      `create table ifmatch_generated_columns (id text primary key, price integer not null, quantity integer not null,
+  const connection = connectionFor(
+    connect,
+    'drop table if exists ifmatch_generated_columns',
+    `create table ifmatch_generated_columns (id text primary key, price integer not null, quantity integer not null,
         total integer generated always as (price * quantity) stored,
         version integer, modified_at bigint, incarnation text, etag_hash text)`,
-    );
-  });
-  afterAll(() => connection.close());
-  const row = async (id: string) => (await connection.db.select().from(lines).where(eq(lines.id, id)))[0];
+  );
+  const row = async (id: string) => (await connection().db.select().from(lines).where(eq(lines.id, id)))[0];
 
   it.each(['version', 'hash'] as StrategyName[])(
     'creates, puts and updates under the %s strategy, reading the computed column and ignoring a value given for it',
     async (strategy) => {
-      const store = createPostgresStore({ db: connection.db, table: lines, strategy });
+      const store = createPostgresStore({ db: connection().db, table: lines, strategy });
       const id = `line-${strategy}`;
       const created = await store.create(id, { price: 2, quantity: 3, total: null });
       expect(created).toMatchObject({ ok: true, record: { value: { price: 2, quantity: 3, total: 6 } } });

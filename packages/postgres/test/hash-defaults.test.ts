@@ -10,8 +10,8 @@ import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { eq, sql } from 'drizzle-orm';
 import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, exec, nodePostgres, pglite, postgresAvailable, postgresJs } from './databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Connection, connectionFor, nodePostgres, pglite, postgresAvailable, postgresJs } from './databases.js';
 
 const notes = pgTable('ifmatch_hash_defaults', {
   id: text('id').primaryKey(),
@@ -42,15 +42,10 @@ const DDL = [
 ];
 
 function describeOn(connect: () => Connection) {
-  let connection: Connection;
-  beforeAll(async () => {
-    connection = connect();
-    await exec(connection.db, ...DDL);
-  });
-  afterAll(() => connection.close());
+  const connection = connectionFor(connect, ...DDL);
   const storeOf = (strategy: StrategyName) =>
-    createPostgresStore<Note, string>({ db: connection.db, table: notes, strategy });
-  const stored = async (id: string) => (await connection.db.select().from(notes).where(eq(notes.id, id)))[0];
+    createPostgresStore<Note, string>({ db: connection().db, table: notes, strategy });
+  const stored = async (id: string) => (await connection().db.select().from(notes).where(eq(notes.id, id)))[0];
 
   it('refuses a create or put that leaves out a member with an SQL default (INVALID_VALUE), writing nothing', async () => {
     const store = storeOf('hash');
@@ -113,13 +108,13 @@ function describeOn(connect: () => Connection) {
   it('runs a $defaultFn that returns SQL like an SQL default: filled, or refused under the hash strategy', async () => {
     const storeFor = (strategy: StrategyName) =>
       createPostgresStore<{ body: string; stampedAt?: Date | null }, string>({
-        db: connection.db,
+        db: connection().db,
         table: stamps,
         strategy,
       });
     const created = await storeFor('version').create('stamped', { body: 'hello' });
     expect(created.ok && created.record.value.stampedAt).toBeInstanceOf(Date);
-    const [row] = await connection.db.select().from(stamps).where(eq(stamps.id, 'stamped'));
+    const [row] = await connection().db.select().from(stamps).where(eq(stamps.id, 'stamped'));
     expect(row?.stampedAt).toBeInstanceOf(Date);
     expect(await errorCodeOf(storeFor('hash').create('hashed', { body: 'hello' }))).toBe('INVALID_VALUE');
   });

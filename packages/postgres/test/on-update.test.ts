@@ -12,8 +12,8 @@ import { type StrategyName, UNCONDITIONAL } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { eq, sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, exec, nodePostgres, pglite, postgresAvailable, postgresJs } from './databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Connection, connectionFor, nodePostgres, pglite, postgresAvailable, postgresJs } from './databases.js';
 
 /** What the `$onUpdate` functions return, set by each test: deterministic, and changed per write. */
 let clock = new Date('2031-01-01T00:00:00.000Z');
@@ -84,15 +84,10 @@ const DDL = [
 ];
 
 function describeOn(connect: () => Connection) {
-  let connection: Connection;
-  beforeAll(async () => {
-    connection = connect();
-    await exec(connection.db, ...DDL);
-  });
-  afterAll(() => connection.close());
+  const connection = connectionFor(connect, ...DDL);
   const storeOf = (strategy: StrategyName) =>
-    createPostgresStore<Post, string>({ db: connection.db, table: posts, strategy });
-  const stored = async (id: string) => (await connection.db.select().from(posts).where(eq(posts.id, id)))[0];
+    createPostgresStore<Post, string>({ db: connection().db, table: posts, strategy });
+  const stored = async (id: string) => (await connection().db.select().from(posts).where(eq(posts.id, id)))[0];
   /** The record a write returned is the one a read returns. */
   const expectReadBack = async (store: ReturnType<typeof storeOf>, outcome: unknown) => {
     if (!(outcome as { ok: boolean }).ok) throw new Error(`write failed: ${JSON.stringify(outcome)}`);
@@ -186,7 +181,7 @@ function describeOn(connect: () => Connection) {
   it("stores what Drizzle's own insert and update store", async () => {
     clock = at('2031-06-01T00:00:00.000Z');
     label = 'twin';
-    await connection.db.insert(posts).values({ id: 'drizzle', title: 'one' });
+    await connection().db.insert(posts).values({ id: 'drizzle', title: 'one' });
     const store = storeOf('version');
     const created = await store.create('store', { title: 'one' });
     if (!created.ok) throw new Error('create failed');
@@ -197,7 +192,7 @@ function describeOn(connect: () => Connection) {
     expect(await comparable('store')).toEqual(await comparable('drizzle'));
     clock = at('2031-06-02T00:00:00.000Z');
     label = 'twin updated';
-    await connection.db.update(posts).set({ title: 'two' }).where(eq(posts.id, 'drizzle'));
+    await connection().db.update(posts).set({ title: 'two' }).where(eq(posts.id, 'drizzle'));
     await store.put('store', { title: 'two' }, { etagIn: [created.record.etag] });
     expect(await comparable('store')).toEqual(await comparable('drizzle'));
     expect((await stored('store'))?.updatedAt).toEqual((await stored('drizzle'))?.updatedAt);
@@ -205,7 +200,7 @@ function describeOn(connect: () => Connection) {
 
   describe('under the hash strategy', () => {
     const hashStore = () =>
-      createPostgresStore<Hashable, string>({ db: connection.db, table: hashable, strategy: 'hash' });
+      createPostgresStore<Hashable, string>({ db: connection().db, table: hashable, strategy: 'hash' });
 
     it('refuses a left-out member whose $onUpdate has a default beside it, or returns SQL (INVALID_VALUE)', async () => {
       const store = storeOf('hash');
@@ -254,11 +249,11 @@ function describeOn(connect: () => Connection) {
 
   it('fills the other columns of a document table per write, and never moves the key', async () => {
     const store = createPostgresStore<{ n: number }, string>({
-      db: connection.db,
+      db: connection().db,
       table: documents,
       documentColumn: documents.document,
     });
-    const row = async () => (await connection.db.select().from(documents).where(eq(documents.id, 'doc')))[0];
+    const row = async () => (await connection().db.select().from(documents).where(eq(documents.id, 'doc')))[0];
     const created = at('2031-08-01T00:00:00.000Z');
     clock = created;
     await store.put('doc', { n: 1 }, UNCONDITIONAL);
