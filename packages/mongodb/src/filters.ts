@@ -1,7 +1,7 @@
 /**
  * Conditions as MongoDB filters: flat (one clause per field or operator, which servers match
- * fastest), every part of a `DriverCondition` in the filter, and the key always compared with
- * `$eq`, so a key can never act as a query operator.
+ * fastest), every part of a `DriverCondition` in the filter, and equality written so that a key
+ * can never act as a query operator (`equals`).
  */
 import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
 import type { Document, Filter } from 'mongodb';
@@ -38,6 +38,16 @@ function merge(into: Clauses, clauses: Clauses): boolean {
   return true;
 }
 
+/**
+ * Equality with `value`: a string, a number or null plainly (what a server matches fastest;
+ * `null` also matches a missing field, as `$eq: null` does), anything else with `$eq`, so
+ * that no key, and no value read from a document the store did not write, can ever act as a
+ * query operator.
+ */
+function equals(value: unknown): unknown {
+  return typeof value === 'string' || typeof value === 'number' || value === null ? value : { $eq: value };
+}
+
 export function conditionFilters(fields: FieldNames) {
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
 
@@ -50,8 +60,8 @@ export function conditionFilters(fields: FieldNames) {
     const [first] = set.states;
     // One state (every If-Match a client sends, every pinned write): two equalities.
     if (set.states.length === 1 && first !== undefined && first.value !== 0) {
-      if (set.field === 'hash') return { [field]: { $eq: first.value } };
-      return { [fields.incarnation]: { $eq: first.incarnation }, [field]: { $eq: first.value } };
+      if (set.field === 'hash') return { [field]: equals(first.value) };
+      return { [fields.incarnation]: equals(first.incarnation), [field]: equals(first.value) };
     }
     const groups = [...statesByIncarnation(set)].map(([incarnation, values]) => {
       const allowed = set.field !== 'hash' && values.includes(0) ? [...values, null] : values;
@@ -71,7 +81,7 @@ export function conditionFilters(fields: FieldNames) {
    * next modification time. A missing time passes both (`$not` of a comparison does).
    */
   const filterFor = (key: unknown, condition: DriverCondition, clock?: { now: number; strict: boolean }) => {
-    const filter: Clauses = { [fields.key]: { $eq: key } };
+    const filter: Clauses = { [fields.key]: equals(key) };
     const rest: Clauses[] = [];
     const add = (clauses: Clauses) => {
       if (!merge(filter, clauses)) rest.push(clauses);
