@@ -63,11 +63,20 @@ export type OperationKind = 'read' | 'write';
 /**
  * `errorGuard`'s wrapper: an asynchronous operation gives a promise; a synchronous one its
  * result at once (or a rejected promise for what it threw), so that a driver on a synchronous
- * database answers without a turn of the event loop.
+ * database answers without a turn of the event loop. Up to three arguments are passed on to
+ * the operation: a driver on a synchronous database then guards a function it made once,
+ * with no closure made per call.
  */
 export interface ErrorGuard {
   <R>(kind: OperationKind, operation: () => Promise<R>): Promise<R>;
   <R>(kind: OperationKind, operation: () => R | Promise<R>): R | Promise<R>;
+  <R, A, B = undefined, C = undefined>(
+    kind: OperationKind,
+    operation: (a: A, b: B, c: C) => R | Promise<R>,
+    a: A,
+    b?: B,
+    c?: C,
+  ): R | Promise<R>;
 }
 
 /**
@@ -77,9 +86,15 @@ export interface ErrorGuard {
  */
 export function errorGuard(map: (error: unknown, kind: OperationKind) => IfMatchError): ErrorGuard {
   const mapped = (error: unknown, kind: OperationKind) => (isIfMatchError(error) ? error : map(error, kind));
-  return <R>(kind: OperationKind, operation: () => R | Promise<R>): R | Promise<R> => {
+  return <R>(
+    kind: OperationKind,
+    operation: (a?: unknown, b?: unknown, c?: unknown) => R | Promise<R>,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+  ): R | Promise<R> => {
     try {
-      const result = operation();
+      const result = operation(a, b, c);
       return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(mapped(error, kind))) : result;
     } catch (error) {
       return Promise.reject(mapped(error, kind));

@@ -145,12 +145,12 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
       lanes: 1,
       storesHashes: hasHash,
       count: async () =>
-        guard('read', () => whenUnlocked(() => Number((count.get() as { n: number }).n), lockTimeoutMs)),
+        guard('read', () => whenUnlocked(lockTimeoutMs, () => Number((count.get() as { n: number }).n))),
       scan: (_lane, after, limit) =>
         guard('read', async () => {
           const rows = await whenUnlocked(
-            () => (after === null ? first.all({ limit }) : next.all({ limit, after: keyFromJson(after) })) as Row[],
             lockTimeoutMs,
+            () => (after === null ? first.all({ limit }) : next.all({ limit, after: keyFromJson(after) })) as Row[],
           );
           const last = rows.at(-1);
           return {
@@ -172,7 +172,7 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
           }
         },
       }),
-      apply: async (changes) => guard('write', () => whenUnlocked(() => applyBatch.immediate(changes), lockTimeoutMs)),
+      apply: async (changes) => guard('write', () => whenUnlocked(lockTimeoutMs, () => applyBatch.immediate(changes))),
     },
     options,
   );

@@ -6,7 +6,15 @@
  * a conflict returns is the one that beat the write.
  */
 import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
-import { type DriverOutcome, type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
+import {
+  type DriverCondition,
+  type DriverOutcome,
+  type DriverRecord,
+  type DriverWrite,
+  defineStore,
+  errorGuard,
+  type StoreDriver,
+} from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
 import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
@@ -118,32 +126,35 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
    * One statement on the success path: no transaction of our own around it. A write returns
    * its system columns and the record is the value just `written`; a delete returns the row.
    */
-  const run = ({ statement, values, quick }: SqliteWrite, key: unknown, written?: { value: T }) =>
-    whenUnlocked((): DriverOutcome<T, K> => {
-      if (quick !== undefined && written !== undefined) {
-        // The key is unique (see `keyUniqueness`): 1 change is the write, 0 is none.
-        const { changes } = quick.statement.run(values);
-        if (changes > 1) throw new IfMatchError('STORE_ERROR', `the key matched ${changes} rows of ${table}`);
-        if (changes === 1) {
-          const fields = quick.written;
-          return {
-            ok: true,
-            record: {
-              key: key as K,
-              value: written.value,
-              version: fields.version,
-              modifiedAt: fields.modifiedAt,
-              incarnation: fields.incarnation,
-              hash: fields.hash,
-            },
-          };
-        }
-      }
-      const row = quick === undefined ? (statement.get(values) as Row | undefined) : undefined;
-      const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, values, key);
-      if (!result.ok) return { ok: false, current: result.row && toRecord(result.row, key) };
-      return { ok: true, record: toRecord(result.row, key, written === undefined ? undefined : written.value) };
-    }, lockTimeoutMs);
+  const attempt = (
+    { statement, values, quick, written }: SqliteWrite,
+    key: unknown,
+    write: DriverWrite<T> | undefined,
+  ): DriverOutcome<T, K> => {
+    if (quick !== undefined && written !== undefined) {
+      // The key is unique (see `keyUniqueness`): 1 change is the write, 0 is none.
+      const { changes } = quick.run(values);
+      if (changes > 1) throw new IfMatchError('STORE_ERROR', `the key matched ${changes} rows of ${table}`);
+      if (changes === 1) return { ok: true, record: written as DriverRecord<T, K> };
+    }
+    const row = quick === undefined ? (statement.get(values) as Row | undefined) : undefined;
+    const result = row !== undefined ? { ok: true as const, row } : runAndRead.immediate(statement, values, key);
+    if (!result.ok) return { ok: false, current: result.row && toRecord(result.row, key) };
+    return { ok: true, record: toRecord(result.row, key, write === undefined ? undefined : write.value) };
+  };
+  // Functions made once, handed their arguments: no closure is made per call.
+  const run = (sqliteWrite: SqliteWrite, key: unknown, write?: DriverWrite<T>) =>
+    whenUnlocked(lockTimeoutMs, attempt, sqliteWrite, key, write);
+  const read = (key: K) => {
+    const row = statements.select(key);
+    return row && toRecord(row, key);
+  };
+  const writeNow = (key: K, write: DriverWrite<T>, condition: DriverCondition) => {
+    const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.encode(write.value, key).cells;
+    lastPrepared = undefined; // hold no value past its write
+    return run(statements.write(key, write, cells, condition), key, write);
+  };
+  const remove = (key: K, condition: DriverCondition) => run(statements.remove(key, condition), key);
 
   const guard = errorGuard(toIfMatchError);
 
@@ -158,20 +169,9 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       lastPrepared = codec.encode(value, key);
       return lastPrepared.value;
     },
-    read: (key) =>
-      guard('read', () =>
-        whenUnlocked(() => {
-          const row = statements.select(key);
-          return row && toRecord(row, key);
-        }, lockTimeoutMs),
-      ),
-    write: (key, write, condition) =>
-      guard('write', () => {
-        const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.encode(write.value, key).cells;
-        lastPrepared = undefined; // hold no value past its write
-        return run(statements.write(key, write, cells, condition), key, write);
-      }),
-    remove: (key, condition) => guard('write', () => run(statements.remove(key, condition), key)),
+    read: (key) => guard('read', whenUnlocked, lockTimeoutMs, read, key),
+    write: (key, write, condition) => guard('write', writeNow, key, write, condition),
+    remove: (key, condition) => guard('write', remove, key, condition),
   };
   return defineStore(driver, options);
 }

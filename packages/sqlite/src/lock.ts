@@ -12,18 +12,25 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * Runs `operation` (synchronous SQLite calls that write nothing when they fail with
+ * Runs `operation(a, b, c)` (synchronous SQLite calls that write nothing when they fail with
  * SQLITE_BUSY) until it gets the lock, pausing 1, 2, 4… up to 25 ms between attempts, for at
- * most `timeoutMs`; then the last SQLITE_BUSY is thrown (and mapped to THROTTLED).
+ * most `timeoutMs`; then the last SQLITE_BUSY is thrown (and mapped to THROTTLED). The
+ * arguments are passed on so that callers hand over a function made once, not a closure per call.
  */
-export function whenUnlocked<R>(operation: () => R, timeoutMs: number): R | Promise<R> {
+export function whenUnlocked<R, A = undefined, B = undefined, C = undefined>(
+  timeoutMs: number,
+  operation: (a: A, b: B, c: C) => R,
+  a?: A,
+  b?: B,
+  c?: C,
+): R | Promise<R> {
   // The common case, an unlocked database, stays synchronous: no turn of the event loop.
   try {
-    return operation();
+    return operation(a as A, b as B, c as C);
   } catch (error) {
     if (!isBusy(error)) throw error;
   }
-  return waitForLock(operation, performance.now() + timeoutMs);
+  return waitForLock(() => operation(a as A, b as B, c as C), performance.now() + timeoutMs);
 }
 
 async function waitForLock<R>(operation: () => R, deadline: number): Promise<R> {

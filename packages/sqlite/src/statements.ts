@@ -6,6 +6,7 @@
  */
 import {
   type DriverCondition,
+  type DriverRecord,
   type DriverWrite,
   pinnedVersion,
   type StateSet,
@@ -59,25 +60,19 @@ function slotOf(name: string): number {
   throw new TypeError(`no slot for the parameter @${name}`);
 }
 
-/** The system fields of a record a quick write wrote: known before it runs. */
-export interface WrittenFields {
-  readonly version: number;
-  readonly modifiedAt: number;
-  readonly incarnation: string | null;
-  readonly hash: string | null;
-}
-
 /**
  * A write: `statement` returns the system columns of the row it wrote (RETURNING), nothing
  * when its condition fails. `quick`, when present, is the same write without RETURNING, for
  * the common case whose outcome is known beforehand (a create, or an update pinned to one
- * version): if it changes the row, the row holds `quick.written`; if not, `statement` decides.
+ * version): if it changes the row, the record is `written`; if not, `statement` decides.
  * RETURNING costs SQLite about a fifth of a one-row UPDATE, paid on every write otherwise.
  */
 export interface SqliteWrite {
   readonly statement: NamedStatement;
   readonly values: Slots;
-  readonly quick?: { readonly statement: NamedStatement; readonly written: WrittenFields };
+  readonly quick?: NamedStatement;
+  /** The record `quick` writes when it changes the row, as a read would return it. */
+  readonly written?: DriverRecord<unknown, unknown>;
 }
 
 export interface SqliteStatements {
@@ -206,8 +201,10 @@ export function sqliteStatements(
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
       if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, values };
-      // What the quick form writes, as RETURNING would read it.
-      const written: WrittenFields = {
+      // The record the quick form writes, as a read would return it.
+      const written: DriverRecord<unknown, unknown> = {
+        key: id,
+        value: write.value,
         version: pin === undefined ? 1 : pin.version + 1,
         modifiedAt: write.now,
         incarnation: pin === undefined ? write.incarnation : pin.incarnation,
@@ -222,7 +219,7 @@ export function sqliteStatements(
         pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition),
         slotOf,
       );
-      return { statement: shape.full, values, quick: { statement: shape.quick, written } };
+      return { statement: shape.full, values, quick: shape.quick, written };
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,

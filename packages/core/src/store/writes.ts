@@ -26,18 +26,22 @@ export function writePreparer<T, K>(
   now: () => number,
 ): PrepareWrite<T, K> {
   const { hashValue } = strategy;
+  const strictClock = strategy.field === 'modifiedAt';
+  const writeOf = (stored: T, hash: string | null, mayCreate: boolean): DriverWrite<T> => ({
+    value: stored,
+    hash,
+    now: now(),
+    strictClock,
+    incarnation: mayCreate ? newIncarnation() : NO_INCARNATION,
+  });
   return (key, value, mayCreate) => {
     if (value === undefined) throw new TypeError('a value is required');
     const stored = driver.prepareValue(value, key);
     const hash = hashValue === undefined ? null : hashValue(stored);
-    const write = (digest: string | null): DriverWrite<T> => ({
-      value: stored,
-      hash: digest,
-      now: now(),
-      strictClock: strategy.field === 'modifiedAt',
-      incarnation: mayCreate ? newIncarnation() : NO_INCARNATION,
-    });
-    return hash instanceof Promise ? hash.then(write) : write(hash);
+    // No closure on the common path (no hash, or one computed at once).
+    return hash instanceof Promise
+      ? hash.then((digest) => writeOf(stored, digest, mayCreate))
+      : writeOf(stored, hash, mayCreate);
   };
 }
 
