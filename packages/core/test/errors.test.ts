@@ -33,6 +33,16 @@ describe('errorGuard', () => {
     const write = await guard('write', async () => Promise.reject(native)).catch((error: unknown) => error);
     expect(isIfMatchError(write, 'OUTCOME_UNKNOWN')).toBe(true);
   });
+
+  it('passes up to three arguments on to the operation, and maps what it throws the same way', async () => {
+    const sum = (a: number, b: string, c: boolean) => `${a}${b}${c}`;
+    expect(guard('read', sum, 1, 'b', true)).toBe('1btrue');
+    expect(await guard('write', async (key: string) => key.toUpperCase(), 'k')).toBe('K');
+    const failing = (key: string): string => {
+      throw new Error(`no ${key}`);
+    };
+    await expect(guard('read', failing, 'k')).rejects.toMatchObject({ code: 'TRANSPORT', cause: { message: 'no k' } });
+  });
 });
 
 describe('isIfMatchError', () => {
