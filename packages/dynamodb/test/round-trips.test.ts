@@ -3,7 +3,8 @@
  * put under the version strategy is ONE conditional write in both layouts, never a GetItem
  * followed by a write (the top-level layout's PutItem takes `version + 1` from the tag).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { formatEntityTag, preconditionsToWriteCondition, type WriteCondition } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,36 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
       const sent = recordRequests(client);
       const stale = await store.put(key, { n: 3 }, ifMatch(created.record.etag));
       expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed', current: { version: 2 } });
+      expect(sent).toEqual([command]);
+    });
+
+    it(`writes an item that has no time (written by something else) in two ${command}s, once`, async () => {
+      const client = server.client();
+      const store = storeOn(client);
+      const key = `untimed-${value ?? 'top'}`;
+      // What another writer leaves: a version, no modification time, no incarnation.
+      await client.send(
+        new PutItemCommand({
+          TableName: 'trips',
+          Item: marshall(
+            value === undefined ? { pk: key, n: 1, version: 3 } : { pk: key, [value]: { n: 1 }, version: 3 },
+          ),
+        }),
+      );
+      const read = await store.get(key);
+      expect(read).toMatchObject({ version: 3, value: { n: 1 } });
+      expect(read?.lastModified).toBeUndefined();
+
+      // The first attempt compares the time alone and fails on the item without one; the
+      // item comes back with the refusal, satisfies the tag, and the write goes again pinned.
+      const sent = recordRequests(client);
+      const written = await store.put(key, { n: 2 }, ifMatch(read?.etag as never));
+      expect(written.ok && written.record).toMatchObject({ version: 4, value: { n: 2 } });
+      expect(sent).toEqual([command, command]);
+      // Now it has a time: the next If-Match put is one request again.
+      sent.length = 0;
+      const next = await store.put(key, { n: 3 }, ifMatch((written.ok && written.record.etag) as never));
+      expect(next.ok && next.record.version).toBe(5);
       expect(sent).toEqual([command]);
     });
   });
