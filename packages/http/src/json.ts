@@ -33,8 +33,8 @@ export function parseJson(text: string, maxDepth: number = DEFAULT_MAX_DEPTH): u
     if (error instanceof RangeError) throw problem(400, 'Bad Request', `the body is refused: ${error.message}`);
     throw problem(400, 'Bad Request', 'the body is not valid JSON');
   }
-  // The text is valid JSON now, so one scan of its brackets and names is exact.
-  scanJsonText(text, structureCheck(maxDepth));
+  // The text is valid JSON now, so one scan of its brackets, names and numbers is exact.
+  scanJsonText(text, structureCheck(text, maxDepth));
   return value;
 }
 
@@ -84,9 +84,12 @@ function tooDeep(maxDepth: number) {
 
 /**
  * The check of the text's structure, as a visitor of core's one pass over it: the nesting
- * depth, and the member names of each object (decoded, so `"a"` and `"\u0061"` are the same name).
+ * depth, the member names of each object (decoded, so `"a"` and `"\u0061"` are the same name),
+ * and its numbers: one that no double holds (`1e400`, which `JSON.parse` reads as Infinity) is
+ * refused, as RFC 8259 §6 allows. Stored, it would be Infinity, which JSON cannot carry: a GET
+ * would answer `null` for the number the client sent.
  */
-function structureCheck(maxDepth: number): JsonTextVisitor {
+function structureCheck(text: string, maxDepth: number): JsonTextVisitor {
   // One entry per open container: the names seen so far for an object, null for an array.
   const open: (Set<string> | null)[] = [];
   return {
@@ -104,6 +107,30 @@ function structureCheck(maxDepth: number): JsonTextVisitor {
       }
       names.add(name);
     },
-    scalar() {},
+    scalar(start, end) {
+      // The shortest number past a double's range has five characters (1e309); a string,
+      // true, false and null never pass as a number. An integer token is read exactly (a
+      // bigint where a double cannot hold it, for the store to take or refuse): only a
+      // fraction or an exponent is read as a double.
+      if (end - start < 5 || !isNumberStart(text.charCodeAt(start))) return;
+      const token = text.slice(start, end);
+      if (!FRACTION_OR_EXPONENT.test(token) || Number.isFinite(Number(token))) return;
+      throw problem(400, 'Bad Request', `the body holds a number no double can hold: ${preview(token)}`);
+    },
   };
+}
+
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+function isNumberStart(code: number): boolean {
+  return code === MINUS || (code >= DIGIT_0 && code <= DIGIT_9);
+}
+
+const FRACTION_OR_EXPONENT = /[.eE]/;
+
+/** A token for a message: at most 40 characters of it (a hostile one may be megabytes long). */
+function preview(token: string): string {
+  return token.length <= 40 ? token : `${token.slice(0, 37)}…`;
 }

@@ -136,6 +136,30 @@ describe('request integers on the memory store (values kept as JSON)', () => {
     expect((await send(resource, 'GET', 'm1', {})).status).toBe(404);
   });
 
+  it.each([
+    ['1e400', '{"n":1e400}'],
+    ['-1E+309', '{"n":[1,-1E+309]}'],
+    ['a fraction of 400 digits', `{"n":${'1'.repeat(400)}.5}`],
+  ])(
+    'refuses %s (JSON.parse reads Infinity, which JSON cannot carry) with 400, writing nothing',
+    async (_what, body) => {
+      const response = await send(resource, 'PUT', 'inf', { 'If-None-Match': '*' }, body);
+      expect(response.status).toBe(400);
+      expect((await response.json()).detail).toContain('a number no double can hold');
+      expect((await send(resource, 'GET', 'inf', {})).status).toBe(404);
+    },
+  );
+
+  it('takes the largest and smallest doubles, and one that underflows to 0 (1e-400), as JSON.parse reads them', async () => {
+    const body = '{"max":1.7976931348623157e308,"min":5e-324,"under":1e-400}';
+    expect((await send(resource, 'PUT', 'edge', { 'If-None-Match': '*' }, body)).status).toBe(201);
+    expect(await (await send(resource, 'GET', 'edge', {})).json()).toEqual({
+      max: Number.MAX_VALUE,
+      min: 5e-324,
+      under: 0,
+    });
+  });
+
   it('stores an integer past 2^53 that a double holds exactly as that number (100000000000000000000, 2^53)', async () => {
     const body = '{"a":100000000000000000000,"b":9007199254740992,"c":-9007199254740994}';
     expect((await send(resource, 'PUT', 'm2', { 'If-None-Match': '*' }, body)).status).toBe(201);
@@ -152,7 +176,7 @@ describe('parseJson reads integers exactly', () => {
   });
 
   it("reads a fraction or an exponent as JSON.parse's double, whatever its digits", () => {
-    const text = '[9007199254740993.0,9007199254740993e0,1e400,-0,12345678901234567890.5]';
+    const text = '[9007199254740993.0,9007199254740993e0,1e308,-0,12345678901234567890.5,1e-400]';
     expect(parseJson(text)).toEqual(JSON.parse(text));
   });
 
@@ -230,8 +254,11 @@ describe('hostile bodies are answered at once', () => {
   it(`reads an integer of ${MAX_INTEGER_DIGITS} digits (the store then refuses it, 422) and refuses one digit more (400)`, async () => {
     expect((await timed(`{"n":${'9'.repeat(MAX_INTEGER_DIGITS)}}`)).status).toBe(422);
     expect((await timed(`{"n":${'9'.repeat(MAX_INTEGER_DIGITS + 1)}}`)).status).toBe(400);
-    // A fraction is a double however long: Infinity here, which the store refuses.
-    expect((await timed(`{"n":${'9'.repeat(MAX_INTEGER_DIGITS + 1)}.5}`)).status).toBe(422);
+    // A fraction is read as a double however long: Infinity here, which no double holds (400).
+    const fraction = await timed(`{"n":${'9'.repeat(MAX_INTEGER_DIGITS + 1)}.5}`);
+    expect(fraction.status).toBe(400);
+    expect(fraction.detail).toContain('a number no double can hold: 9999');
+    expect(fraction.detail.length).toBeLessThan(200);
   });
 
   it('reads a megabyte of the longest integers it accepts in bounded time', async () => {
