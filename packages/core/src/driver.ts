@@ -29,6 +29,7 @@ export {
   statementCache,
   statementShape,
   statesByIncarnation,
+  storedTime,
   type TagField,
   type TaggedState,
   writeKind,

@@ -9,6 +9,7 @@ import {
   type StateSet,
   statementCache,
   statementShape,
+  storedTime,
   writeKind,
 } from '../src/driver.js';
 import { createMemoryStore, UNCONDITIONAL } from '../src/index.js';
@@ -183,5 +184,27 @@ describe('the incarnation a write carries', () => {
     const { store } = recorded(records);
     const outcome = await store.update('a', ({ n }) => ({ n: n + 1 }), UNCONDITIONAL);
     expect(outcome).toMatchObject({ ok: true, created: false, record: { value: { n: 2 }, version: 4 } });
+  });
+});
+
+describe('storedTime', () => {
+  it('reads milliseconds from whatever a driver hands back as a number', () => {
+    expect(storedTime(1_700_000_000_000)).toBe(1_700_000_000_000);
+    expect(storedTime(1_700_000_000_000n)).toBe(1_700_000_000_000);
+    expect(storedTime(new Date(1_700_000_000_000))).toBe(1_700_000_000_000);
+    expect(storedTime(0)).toBe(0);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['NULL', null],
+    ['an ISO string (another writer’s)', '2024-05-01T10:00:00Z'],
+    ['digits as a string', '1700000000000'],
+    ['a boolean', true],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['an object', { at: 1 }],
+  ])('reads %s as no time', (_what, value) => {
+    expect(storedTime(value)).toBeNull();
   });
 });

@@ -19,9 +19,12 @@ export class ExpressionBuilder {
     return name;
   }
 
-  /** The attribute is missing, or of type NULL: a field the item does not have. */
-  missing(name: string): string {
-    return `(attribute_not_exists(${name}) OR attribute_type(${name}, ${this.value('NULL')}))`;
+  /**
+   * The system attribute is missing, or of another type than the store writes (NULL, or an
+   * ISO string where the time goes): a field the item does not have, as `fromItem` reads it.
+   */
+  missing(name: keyof typeof SYSTEM_TYPE): string {
+    return `(attribute_not_exists(${name}) OR NOT attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])}))`;
   }
 
   /** `name = value`, or `name IN (values)` split in groups that DynamoDB accepts. */
@@ -70,6 +73,9 @@ export class ExpressionBuilder {
 }
 
 const FIELD = { version: '#version', modifiedAt: '#modifiedAt', hash: '#hash' } as const;
+
+/** The type of each system attribute as the store writes it. */
+const SYSTEM_TYPE = { '#version': 'N', '#modifiedAt': 'N', '#incarnation': 'S', '#hash': 'S' } as const;
 
 /** DynamoDB refuses names the expressions do not use: keep only those that appear. */
 export function usedNames(

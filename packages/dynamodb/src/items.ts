@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { IfMatchError } from '@ifmatch/core';
-import { checkMembers, jsonCopy } from '@ifmatch/core/driver';
+import { checkMembers, jsonCopy, storedTime } from '@ifmatch/core/driver';
 
 type Plain = Record<string, unknown>;
 
@@ -187,17 +187,19 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
         for (const [name, member] of Object.entries(plain)) if (!reserved.has(name)) own[name] = member;
         value = own;
       }
-      const number = (name: string) => (plain[name] == null ? null : Number(plain[name]));
+      // A system attribute of another type than the store writes (an ISO string where the time
+      // goes, say: another writer's) counts as missing, as the conditions treat it (expressions.ts).
+      const text = (name: string) => (typeof plain[name] === 'string' ? (plain[name] as string) : null);
       return {
         key:
           table.sortKey === undefined
             ? plain[table.partitionKey]
             : { [table.partitionKey]: plain[table.partitionKey], [table.sortKey]: plain[table.sortKey] },
         value,
-        version: number(system.version) ?? 0,
-        modifiedAt: number(system.modifiedAt),
-        incarnation: (plain[system.incarnation] as string | null | undefined) ?? null,
-        hash: (plain[system.hash] as string | null | undefined) ?? null,
+        version: typeof plain[system.version] === 'number' ? (plain[system.version] as number) : 0,
+        modifiedAt: typeof plain[system.modifiedAt] === 'number' ? storedTime(plain[system.modifiedAt]) : null,
+        incarnation: text(system.incarnation),
+        hash: text(system.hash),
         writeId: plain[system.writeId],
       };
     },

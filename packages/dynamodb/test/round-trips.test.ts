@@ -110,5 +110,38 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
       expect(next.ok && next.record.version).toBe(5);
       expect(sent).toEqual([command]);
     });
+
+    it.each([
+      ['an ISO string', { S: '2024-05-01T10:00:00Z' }],
+      ['a boolean', { BOOL: true }],
+    ])(
+      'reads a time that is %s (another writer’s) as none, and writes the item in two requests',
+      async (_what, time) => {
+        const client = server.client();
+        const store = storeOn(client);
+        const key = `foreign-time-${value ?? 'top'}-${Object.keys(time)[0]}`;
+        await client.send(
+          new PutItemCommand({
+            TableName: 'trips',
+            Item: {
+              ...marshall(
+                value === undefined ? { pk: key, n: 1, version: 2 } : { pk: key, [value]: { n: 1 }, version: 2 },
+              ),
+              modifiedAt: time,
+            },
+          }),
+        );
+        const read = await store.get(key);
+        expect(read).toMatchObject({ version: 2, value: { n: 1 } });
+        // No Last-Modified from it (it used to read as NaN), and no tag built from it.
+        expect(read?.lastModified).toBeUndefined();
+        const sent = recordRequests(client);
+        const written = await store.put(key, { n: 2 }, ifMatch(read?.etag as never));
+        expect(written.ok && written.record).toMatchObject({ version: 3, value: { n: 2 } });
+        // Before, every attempt failed on the string and core retried 100 times: RETRIES_EXHAUSTED.
+        expect(sent).toEqual([command, command]);
+        expect((await store.get(key))?.lastModified).toEqual(expect.any(Number));
+      },
+    );
   });
 });

@@ -20,6 +20,7 @@ import {
   errorGuard,
   pinnedVersion,
   type StoreDriver,
+  storedTime,
   writeKind,
 } from '@ifmatch/core/driver';
 import type { Collection, Db, Document, MongoClient, ObjectId } from 'mongodb';
@@ -90,7 +91,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     key: document[fields.key] as K,
     value: documents.valueOf(document) as T,
     version: Number(document[fields.version] ?? 0),
-    modifiedAt: document[fields.modifiedAt] == null ? null : Number(document[fields.modifiedAt]),
+    modifiedAt: storedTime(document[fields.modifiedAt]),
     incarnation: (document[fields.incarnation] as string | undefined) ?? null,
     hash: (document[fields.hash] as string | undefined) ?? null,
   });

@@ -170,6 +170,19 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
     });
   });
 
+  it('reads a modification time that is a string (another writer’s ISO date) as none, and writes the document under its tag', async () => {
+    await db
+      .collection('foreign-times')
+      .insertOne({ _id: 't' as never, name: 'tea', version: 2, modifiedAt: '2024-05-01T10:00:00Z' });
+    const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-times' });
+    const read = await store.get('t');
+    expect(read).toMatchObject({ version: 2, value: { name: 'tea' } });
+    expect(read?.lastModified).toBeUndefined(); // it used to be NaN
+    const written = await store.put('t', { name: 'green tea' }, { etagIn: [read?.etag as never] });
+    expect(written.ok && written.record.version).toBe(3);
+    expect((await store.get('t'))?.lastModified).toEqual(expect.any(Number));
+  });
+
   describe('documents written by Mongoose (its __v as the version)', () => {
     it('serves them, writes them under their tag, and keeps counting __v', async () => {
       // What Mongoose writes: the fields and __v: 0, no ifmatch fields.

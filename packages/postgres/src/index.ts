@@ -5,7 +5,7 @@
  * condition fails (see `statements.ts`).
  */
 import type { Store, StoreOptions } from '@ifmatch/core';
-import { type DriverRecord, defineStore, errorGuard, type StoreDriver } from '@ifmatch/core/driver';
+import { type DriverRecord, defineStore, errorGuard, type StoreDriver, storedTime } from '@ifmatch/core/driver';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { valueCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
@@ -129,7 +129,7 @@ export function createPostgresStore<T, K>(
       key: (composite ? Object.fromEntries(table.keys.map(([name]) => [name, row[name]])) : row[keyName]) as K,
       value: codec.fromRow(row),
       version: Number(row[table.version[0]] ?? 0),
-      modifiedAt: row[table.modifiedAt[0]] == null ? null : Number(row[table.modifiedAt[0]]),
+      modifiedAt: storedTime(row[table.modifiedAt[0]]),
       incarnation: (row[table.incarnation[0]] as string | null) ?? null,
       hash: table.hash ? ((row[table.hash[0]] as string | null) ?? null) : null,
     };

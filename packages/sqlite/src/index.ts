@@ -14,6 +14,7 @@ import {
   defineStore,
   errorGuard,
   type StoreDriver,
+  storedTime,
 } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
 import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
@@ -102,7 +103,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     key: key as K,
     value,
     version: Number(row[system.version] ?? 0),
-    modifiedAt: row[system.modifiedAt] == null ? null : Number(row[system.modifiedAt]),
+    modifiedAt: storedTime(row[system.modifiedAt]),
     incarnation: (row[system.incarnation] as string | null) ?? null,
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
   });

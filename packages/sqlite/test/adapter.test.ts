@@ -65,6 +65,20 @@ describe('row mode', () => {
     const outcome = await store.put('a', { id: 'a', title: 'A', count: 1, details: null } as Doc, UNCONDITIONAL);
     expect(outcome.ok).toBe(true);
   });
+
+  it('reads a modification time that is text (another writer’s ISO string) as none, and writes the row under its tag', async () => {
+    const { db, store } = memoryTable();
+    // SQLite keeps what it is given: a TEXT value in the INTEGER column.
+    db.prepare(
+      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('t', 'T', 1, 'null', 2, '2024-05-01T10:00:00Z')`,
+    ).run();
+    const read = await store.get('t');
+    expect(read).toMatchObject({ version: 2, value: { title: 'T' } });
+    expect(read?.lastModified).toBeUndefined(); // it used to be NaN
+    const written = await store.put('t', { title: 'T2', count: 2, details: null }, { etagIn: [read?.etag as never] });
+    expect(written.ok && written.record.version).toBe(3);
+    expect((await store.get('t'))?.lastModified).toEqual(expect.any(Number));
+  });
 });
 
 describe('configuration', () => {

@@ -13,7 +13,9 @@ export type TagField = 'version' | 'modifiedAt' | 'hash';
  * A record as the database holds it, with its system fields. A driver reports what is
  * stored, with these normalisations for data the store did not write itself:
  * - `version`: a missing or NULL version reads as 0;
- * - `modifiedAt`, `incarnation`, `hash`: missing or NULL read as `null`.
+ * - `modifiedAt`, `incarnation`, `hash`: missing or NULL read as `null`;
+ * - `modifiedAt` that is no time (an ISO string another writer keeps there, a boolean, NaN)
+ *   reads as `null` too (`storedTime`), and the driver's conditions treat it as missing.
  */
 export interface DriverRecord<T, K> {
   readonly key: K;
@@ -30,6 +32,19 @@ export interface DriverRecord<T, K> {
   readonly incarnation: string | null;
   /** The content hash written under the hash strategy; `null` when none was written. */
   readonly hash: string | null;
+}
+
+/**
+ * A stored modification time as a driver reports it: milliseconds (a number, a bigint, a
+ * `Date`, a BSON Long: whatever `Number` makes a finite number of), or `null` for none. A
+ * record another writer left may hold anything under that name, an ISO string say: that is no
+ * time the store can compare or send as `Last-Modified`, so it reads as none, as a missing one
+ * does (and a write gives the record a time of its own).
+ */
+export function storedTime(value: unknown): number | null {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return null;
+  const time = Number(value);
+  return Number.isFinite(time) ? time : null;
 }
 
 /** One state of a record that a tag stands for. */
