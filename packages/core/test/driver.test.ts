@@ -204,6 +204,8 @@ describe('storedTime', () => {
     ['NaN', Number.NaN],
     ['Infinity', Number.POSITIVE_INFINITY],
     ['an object', { at: 1 }],
+    ['an array of one number', [1_700_000_000_000]],
+    ['bytes', new Uint8Array([5])],
   ])('reads %s as no time', (_what, value) => {
     expect(storedTime(value)).toBeNull();
   });

@@ -42,7 +42,9 @@ export interface DriverRecord<T, K> {
  * does (and a write gives the record a time of its own).
  */
 export function storedTime(value: unknown): number | null {
-  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return null;
+  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'object') return null;
+  // `Number` reads an array or bytes of one element as that element: no time either.
+  if (value === null || Array.isArray(value) || ArrayBuffer.isView(value)) return null;
   const time = Number(value);
   return Number.isFinite(time) ? time : null;
 }
