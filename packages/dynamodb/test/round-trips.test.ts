@@ -3,7 +3,7 @@
  * put under the version strategy is ONE conditional write in both layouts, never a GetItem
  * followed by a write (the top-level layout's PutItem takes `version + 1` from the tag).
  */
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { formatEntityTag, preconditionsToWriteCondition, type WriteCondition } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
@@ -46,6 +46,22 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
     ['top-level attributes', undefined, 'PutItemCommand'],
     ['a map attribute', 'value', 'UpdateItemCommand'],
   ])('with %s, under the version strategy', (_layout, value, command) => {
+    /** An item another writer left: `{ n: 1 }` under `key` at `version`, no incarnation, and `extra` attributes as given. */
+    const putForeign = (
+      client: DynamoDBClient,
+      key: string,
+      version: number,
+      extra: Record<string, AttributeValue> = {},
+    ) =>
+      client.send(
+        new PutItemCommand({
+          TableName: 'trips',
+          Item: {
+            ...marshall(value === undefined ? { pk: key, n: 1, version } : { pk: key, [value]: { n: 1 }, version }),
+            ...extra,
+          },
+        }),
+      );
     const storeOn = (client: DynamoDBClient) =>
       createDynamoStore<{ n: number }, string>({
         client,
@@ -86,14 +102,7 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
       const store = storeOn(client);
       const key = `untimed-${value ?? 'top'}`;
       // What another writer leaves: a version, no modification time, no incarnation.
-      await client.send(
-        new PutItemCommand({
-          TableName: 'trips',
-          Item: marshall(
-            value === undefined ? { pk: key, n: 1, version: 3 } : { pk: key, [value]: { n: 1 }, version: 3 },
-          ),
-        }),
-      );
+      await putForeign(client, key, 3);
       const read = await store.get(key);
       expect(read).toMatchObject({ version: 3, value: { n: 1 } });
       expect(read?.lastModified).toBeUndefined();
@@ -120,17 +129,7 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
         const client = server.client();
         const store = storeOn(client);
         const key = `foreign-time-${value ?? 'top'}-${Object.keys(time)[0]}`;
-        await client.send(
-          new PutItemCommand({
-            TableName: 'trips',
-            Item: {
-              ...marshall(
-                value === undefined ? { pk: key, n: 1, version: 2 } : { pk: key, [value]: { n: 1 }, version: 2 },
-              ),
-              modifiedAt: time,
-            },
-          }),
-        );
+        await putForeign(client, key, 2, { modifiedAt: time });
         const read = await store.get(key);
         expect(read).toMatchObject({ version: 2, value: { n: 1 } });
         // No Last-Modified from it (it used to read as NaN), and no tag built from it.
