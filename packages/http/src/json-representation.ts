@@ -20,14 +20,12 @@
  * double. From 1e21 `JSON.stringify` writes an exponent (`1e+21`), read as a double already.
  */
 import { exactNumberText, scanJsonText } from '@ifmatch/core';
+import { isNumberStart } from './json.js';
 import { setMember } from './patch/json-value.js';
 
 /** Every integer past 2^53 has at least 16 digits (2^53 = 9007199254740992), as in core's exact-json.ts. */
 const SIXTEEN_DIGITS = /\d{16}/;
 const INTEGER = /^-?\d+$/;
-const MINUS = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 
 /**
  * The body a GET answers for `value`: `JSON.stringify`'s text, with bigints as their digits and
@@ -84,8 +82,7 @@ function withExactDoubles(text: string): string {
     name: ignore,
     scalar(start, end) {
       if (end - start < 16) return;
-      const first = text.charCodeAt(start);
-      if (first !== MINUS && (first < DIGIT_0 || first > DIGIT_9)) return;
+      if (!isNumberStart(text.charCodeAt(start))) return;
       const token = text.slice(start, end);
       if (!INTEGER.test(token)) return;
       const exact = exactNumberText(Number(token));

@@ -124,7 +124,8 @@ const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
-function isNumberStart(code: number): boolean {
+/** Whether a JSON token starting with `code` is a number (a minus or a digit; no other token starts so). */
+export function isNumberStart(code: number): boolean {
   return code === MINUS || (code >= DIGIT_0 && code <= DIGIT_9);
 }
 
