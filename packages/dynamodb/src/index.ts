@@ -217,7 +217,9 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
 
   const remove = (key: K, condition: DriverCondition) => {
     const expression = new ExpressionBuilder();
-    const ConditionExpression = ['attribute_exists(#pk)', ...expression.condition(condition)].join(' AND ');
+    // A delete needs an item: core always asks for one (`exists: true`); said here again so that
+    // no condition can ever let a delete pass on a missing item.
+    const ConditionExpression = expression.condition({ ...condition, exists: true }).join(' AND ');
     const values =
       Object.keys(expression.values).length > 0 ? { ExpressionAttributeValues: marshall(expression.values) } : {};
     return conditional(async () => {
