@@ -6,7 +6,7 @@
  * stored and read back is one thing.
  */
 import { IfMatchError } from '@ifmatch/core';
-import { checkMembers } from '@ifmatch/core/driver';
+import { checkMembers, storedTime } from '@ifmatch/core/driver';
 import type { Document } from 'mongodb';
 import type { FieldNames } from './filters.js';
 
@@ -77,6 +77,37 @@ function storableBigint(value: bigint, bigints: boolean): bigint {
  */
 function refuseProtoName(name: string): void {
   if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'a field cannot be named __proto__');
+}
+
+/** BSON's numbers as the driver may hand them over, when it does not make JavaScript numbers of them. */
+const BSON_NUMBERS = new Set(['Long', 'Int32', 'Double', 'Decimal128']);
+
+/** A number of any of BSON's numeric types: what `$type: 'number'` matches, and `{ version: 3 }` compares with 3. */
+function isBsonNumber(value: unknown): boolean {
+  if (typeof value === 'number' || typeof value === 'bigint') return true;
+  const type = (value as { _bsontype?: unknown } | null | undefined)?._bsontype;
+  return typeof type === 'string' && BSON_NUMBERS.has(type);
+}
+
+/*
+ * A version or modification time another writer left may be anything: a string "3", a
+ * boolean, a date. The filters compare numbers, which match none of these, so each reads as
+ * none (version 0, no time), and the filters' state 0 matches it (`$not: { $type: 'number' }`);
+ * the write then gives the document numbers of its own. Read as `Number` reads them, "3" was
+ * version 3, which no filter on 3 matched: a write under its tag was refused and tried again
+ * until RETRIES_EXHAUSTED. A date was a time no filter compared with (MongoDB compares a date
+ * with dates only), so a write under a timestamp tag did the same.
+ */
+
+/** A stored version as the store reads it: a number (an array's one number, as filters match it), else 0. */
+export function storedVersion(value: unknown): number {
+  if (Array.isArray(value)) return Number(value);
+  return isBsonNumber(value) ? Number(value) : 0;
+}
+
+/** A stored modification time as the store reads it: a number of milliseconds, else none. */
+export function storedModifiedAt(value: unknown): number | null {
+  return isBsonNumber(value) ? storedTime(value) : null;
 }
 
 /** Refuses a key that is, or holds, a query operator or a pattern: it would select other documents. */

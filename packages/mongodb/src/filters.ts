@@ -52,8 +52,9 @@ export function conditionFilters(fields: FieldNames) {
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
 
   /**
-   * In one of the states: per incarnation, the field among the values. `{ $eq: null }` also
-   * matches a missing field, and a missing version or time counts as 0.
+   * In one of the states: per incarnation, the field among the values. A version or time that
+   * is missing, null or no number at all (another writer's string, say) reads as 0
+   * (`storedVersion`, `storedModifiedAt`): state 0 matches it with `$not: { $type: 'number' }`.
    */
   const inStates = (set: StateSet): Clauses => {
     const field = fieldName[set.field];
@@ -64,12 +65,13 @@ export function conditionFilters(fields: FieldNames) {
       return { [fields.incarnation]: equals(first.incarnation), [field]: equals(first.value) };
     }
     const groups = [...statesByIncarnation(set)].map(([incarnation, values]) => {
-      const allowed = set.field !== 'hash' && values.includes(0) ? [...values, null] : values;
-      const [only] = allowed;
-      return {
-        ...(set.field === 'hash' ? {} : { [fields.incarnation]: { $eq: incarnation } }),
-        [field]: allowed.length === 1 ? { $eq: only } : { $in: allowed },
-      };
+      const [only] = values;
+      const among = { [field]: values.length === 1 ? { $eq: only } : { $in: values } };
+      if (set.field === 'hash') return among;
+      const life = { [fields.incarnation]: { $eq: incarnation } };
+      return values.includes(0)
+        ? { ...life, $or: [among, { [field]: { $not: { $type: 'number' } } }] }
+        : { ...life, ...among };
     });
     const [group] = groups;
     return groups.length === 1 && group !== undefined ? group : { $or: groups };

@@ -20,11 +20,10 @@ import {
   errorGuard,
   pinnedVersion,
   type StoreDriver,
-  storedTime,
   writeKind,
 } from '@ifmatch/core/driver';
 import type { Collection, Db, Document, MongoClient, ObjectId } from 'mongodb';
-import { checkKey, documentCodec } from './documents.js';
+import { checkKey, documentCodec, storedModifiedAt, storedVersion } from './documents.js';
 import { toIfMatchError } from './errors.js';
 import { conditionFilters, type FieldNames, fieldNamesOf } from './filters.js';
 
@@ -90,8 +89,8 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   const toRecord = (document: Document): DriverRecord<T, K> => ({
     key: document[fields.key] as K,
     value: documents.valueOf(document) as T,
-    version: Number(document[fields.version] ?? 0),
-    modifiedAt: storedTime(document[fields.modifiedAt]),
+    version: storedVersion(document[fields.version]),
+    modifiedAt: storedModifiedAt(document[fields.modifiedAt]),
     incarnation: (document[fields.incarnation] as string | undefined) ?? null,
     hash: (document[fields.hash] as string | undefined) ?? null,
   });

@@ -1,7 +1,7 @@
 import { errorCodeOf } from '@ifmatch/contract';
 import { UNCONDITIONAL } from '@ifmatch/core';
 import { createMongoStore } from '@ifmatch/mongodb';
-import { type Db, MongoClient, ObjectId } from 'mongodb';
+import { type Db, Int32, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toIfMatchError } from '../src/errors.js';
 import { type MongoServer, mongoAvailable, startMongo } from './mongo-server.js';
@@ -181,6 +181,65 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
     const written = await store.put('t', { name: 'green tea' }, { etagIn: [read?.etag as never] });
     expect(written.ok && written.record.version).toBe(3);
     expect((await store.get('t'))?.lastModified).toEqual(expect.any(Number));
+  });
+
+  describe('system fields of another type, left by another writer', () => {
+    it.each([
+      ['a string', '3'],
+      ['a boolean', true],
+      ['a date', new Date('2024-05-01T10:00:00Z')],
+      ['an object', { n: 3 }],
+    ])('reads a version that is %s as none (0), and writes the document under its tag', async (what, version) => {
+      const collection = db.collection('foreign-versions');
+      const key = `v-${what.replaceAll(' ', '-')}`;
+      await collection.insertOne({ _id: key as never, name: 'tea', version, modifiedAt: 1_700_000_000_000 });
+      const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-versions' });
+      const read = await store.get(key);
+      // "3" used to read as version 3, which no filter on the number 3 matches: every write
+      // under its tag was refused and tried again, until RETRIES_EXHAUSTED.
+      expect(read).toMatchObject({ version: 0, value: { name: 'tea' } });
+      const written = await store.put(key, { name: 'green tea' }, { etagIn: [read?.etag as never] });
+      expect(written.ok && written.record).toMatchObject({ version: 1, value: { name: 'green tea' } });
+      expect(await collection.findOne({ _id: key as never })).toMatchObject({ name: 'green tea', version: 1 });
+      // The tag read before the write is stale now.
+      const stale = await store.put(key, { name: 'milk' }, { etagIn: [read?.etag as never] });
+      expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed' });
+    });
+
+    it('keeps a version of another numeric BSON type (Int64, Int32) as the number it is', async () => {
+      const collection = db.collection('foreign-versions');
+      await collection.insertOne({ _id: 'int64' as never, name: 'tea', version: Long.fromNumber(4) });
+      await collection.insertOne({ _id: 'int32' as never, name: 'tea', version: new Int32(5) });
+      const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-versions' });
+      expect(await store.get('int64')).toMatchObject({ version: 4 });
+      expect(await store.get('int32')).toMatchObject({ version: 5 });
+      const read = await store.get('int32');
+      const written = await store.put('int32', { name: 'green tea' }, { etagIn: [read?.etag as never] });
+      expect(written.ok && written.record.version).toBe(6);
+    });
+
+    it('reads a modification time that is a date as none: under the timestamp strategy its tag still writes it', async () => {
+      const collection = db.collection('foreign-dates');
+      await collection.insertOne({
+        _id: 'd' as never,
+        name: 'tea',
+        version: 2,
+        modifiedAt: new Date('2024-05-01T10:00:00Z'),
+      });
+      const store = createMongoStore<{ name: string }, string>({
+        db,
+        collection: 'foreign-dates',
+        strategy: 'timestamp',
+      });
+      const read = await store.get('d');
+      // MongoDB compares a date with dates only: a tag made of the date's milliseconds matched
+      // no filter, and every write under it was refused and tried again, until RETRIES_EXHAUSTED.
+      expect(read).toMatchObject({ version: 2, value: { name: 'tea' } });
+      expect(read?.lastModified).toBeUndefined();
+      const written = await store.put('d', { name: 'green tea' }, { etagIn: [read?.etag as never] });
+      expect(written.ok && written.record).toMatchObject({ version: 3, lastModified: expect.any(Number) });
+      expect((await collection.findOne({ _id: 'd' as never }))?.modifiedAt).toEqual(expect.any(Number));
+    });
   });
 
   describe('documents written by Mongoose (its __v as the version)', () => {
