@@ -171,23 +171,38 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     }, writeId);
   };
 
-  /** Map layout: one UpdateItem for any condition; the database counts the version. */
+  /**
+   * Map layout: one UpdateItem for any condition. The next version is known where the
+   * condition pins one (any item it matches has that version) or the item must be absent;
+   * otherwise DynamoDB counts it, from a number only: an item whose version is of another type
+   * (a string "3" another writer left, which reads as version 0) fails the condition instead
+   * of the update (`if_not_exists(…) + 1` of a string is a ValidationException), comes back,
+   * and core writes it pinned to version 0.
+   */
   const updateItem = async (
     key: K,
     write: DriverWrite<T>,
     condition: DriverCondition,
   ): Promise<DriverOutcome<T, K>> => {
     const kind = writeKind(condition);
+    const pinned = kind === 'update' ? pinnedVersion(condition) : undefined;
     const writeId = globalThis.crypto.randomUUID();
     const expression = new ExpressionBuilder();
+    const parts = expression.condition(condition);
+    let version: string;
+    if (kind === 'insert') version = expression.value(1);
+    else if (pinned !== undefined) version = expression.value(pinned.version + 1);
+    else {
+      version = `if_not_exists(#version, ${expression.value(0)}) + ${expression.value(1)}`;
+      parts.push(`(attribute_not_exists(#version) OR attribute_type(#version, ${expression.value('N')}))`);
+    }
     const set = [
       `#value = ${expression.value(write.value)}`,
-      `#version = if_not_exists(#version, ${expression.value(0)}) + ${expression.value(1)}`,
+      `#version = ${version}`,
       `#modifiedAt = ${expression.value(write.now)}`,
       `#writeId = ${expression.value(writeId)}`,
       ...(write.hash === null ? [] : [`#hash = ${expression.value(write.hash)}`]),
     ];
-    const parts = expression.condition(condition);
     // An update never sets the incarnation. An upsert sets it only on a new item: an item
     // without one (created before the store) fails here, and core writes it pinned, as an update.
     if (kind === 'insert') set.push(`#incarnation = ${expression.value(write.incarnation)}`);

@@ -5,7 +5,7 @@
  */
 import { type AttributeValue, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { formatEntityTag, preconditionsToWriteCondition, type WriteCondition } from '@ifmatch/core';
+import { formatEntityTag, preconditionsToWriteCondition, UNCONDITIONAL, type WriteCondition } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
@@ -50,7 +50,7 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
     const putForeign = (
       client: DynamoDBClient,
       key: string,
-      version: number,
+      version: number | string | boolean,
       extra: Record<string, AttributeValue> = {},
     ) =>
       client.send(
@@ -96,6 +96,33 @@ describe.runIf(javaAvailable())('round trips to DynamoDB Local', () => {
       expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed', current: { version: 2 } });
       expect(sent).toEqual([command]);
     });
+
+    it.each([
+      ['a string', '3'],
+      ['a boolean', true],
+    ])(
+      'writes an item another writer left with a version that is %s (version 0 to the store)',
+      async (what, version) => {
+        const client = server.client();
+        const store = storeOn(client);
+        const key = `foreign-version-${value ?? 'top'}-${what.replaceAll(' ', '-')}`;
+        const time = { modifiedAt: { N: '1700000000000' } };
+        await putForeign(client, key, version, time);
+        const read = await store.get(key);
+        expect(read).toMatchObject({ version: 0, value: { n: 1 } });
+        // Pinned to version 0: the next version is 1, set as such. (The map layout's UpdateItem
+        // computed `if_not_exists(#version, 0) + 1` of the string: a ValidationException.)
+        const sent = recordRequests(client);
+        const written = await store.put(key, { n: 2 }, ifMatch(read?.etag as never));
+        expect(written.ok && written.record).toMatchObject({ version: 1, value: { n: 2 } });
+        expect(sent).toEqual([command]);
+        // A write that does not pin the version counts from a number only: an item of another
+        // type fails its condition, comes back, and core writes it pinned.
+        await putForeign(client, key, version, time);
+        const unconditional = await store.put(key, { n: 3 }, UNCONDITIONAL);
+        expect(unconditional.ok && unconditional.record).toMatchObject({ version: 1, value: { n: 3 } });
+      },
+    );
 
     it.each([
       ['no time', {}],
