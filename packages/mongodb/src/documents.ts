@@ -91,23 +91,34 @@ function isBsonNumber(value: unknown): boolean {
 
 /*
  * A version or modification time another writer left may be anything: a string "3", a
- * boolean, a date. The filters compare numbers, which match none of these, so each reads as
- * none (version 0, no time), and the filters' state 0 matches it (`$not: { $type: 'number' }`);
- * the write then gives the document numbers of its own. Read as `Number` reads them, "3" was
- * version 3, which no filter on 3 matched: a write under its tag was refused and tried again
- * until RETRIES_EXHAUSTED. A date was a time no filter compared with (MongoDB compares a date
- * with dates only), so a write under a timestamp tag did the same.
+ * boolean, a date, an array. The filters compare numbers, so each is read as they match it:
+ * - a number of any BSON numeric type is that number (`{ version: 3 }` matches them all);
+ * - an array, as MongoDB compares arrays element by element: its one number if it holds
+ *   exactly one (`{ version: 3 }` matches `[3]`), none if it holds none;
+ * - anything else is none (version 0, no time), which the filters' state 0 matches with
+ *   `$not: { $type: 'number' }` (that is: no number, nor an array holding one).
+ * Read as `Number` reads them, "3" was version 3, which no filter on 3 matched: a write under
+ * its tag was refused and tried again until RETRIES_EXHAUSTED; a date was a time no filter
+ * compared with (MongoDB compares a date with dates only); and `["3"]` read as 3 but matched
+ * state 0, so a stale tag of version 0 could overwrite it. An array holding several numbers
+ * matches several versions at once: it reads as NaN, which no tag names.
  */
 
-/** A stored version as the store reads it: a number (an array's one number, as filters match it), else 0. */
-export function storedVersion(value: unknown): number {
-  if (Array.isArray(value)) return Number(value);
-  return isBsonNumber(value) ? Number(value) : 0;
+/** The numbers an array holds (or the value itself, when it is one), as the filters compare them. */
+function numbersOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value.filter(isBsonNumber) : isBsonNumber(value) ? [value] : [];
 }
 
-/** A stored modification time as the store reads it: a number of milliseconds, else none. */
+/** A stored version as the store reads it (see above). */
+export function storedVersion(value: unknown): number {
+  const numbers = numbersOf(value);
+  return numbers.length === 0 ? 0 : numbers.length === 1 ? Number(numbers[0]) : Number.NaN;
+}
+
+/** A stored modification time as the store reads it (see above): milliseconds, or none. */
 export function storedModifiedAt(value: unknown): number | null {
-  return isBsonNumber(value) ? storedTime(value) : null;
+  const numbers = numbersOf(value);
+  return numbers.length === 1 ? storedTime(numbers[0]) : null;
 }
 
 /** Refuses a key that is, or holds, a query operator or a pattern: it would select other documents. */

@@ -8,9 +8,11 @@
  * It knows it because a state is written once: a document's (incarnation, version) is set by
  * exactly one write, conditional on the state before it, and an incarnation is drawn at random
  * for each creation. So the time read or written with a key's state is that state's for as
- * long as the document is in it, in every process. (A writer that changed `modifiedAt` without
- * moving the version would break this, as it breaks every tag: see "Records the store did not
- * write".) Kept by key too: a document copied whole under another `_id` shares its states. A
+ * long as the document is in it, in every process, while versions only move forward. (A
+ * writer that moves a version back, or leaves one that is no number, which reads as 0 and has
+ * the store count from 1 again in the same incarnation, makes an old state, and an old tag,
+ * come back: see "Records the store did not write". A write pinned to it then matches, as the
+ * tag does, with a time this process remembers from before: the time can go back then.) Kept by key too: a document copied whole under another `_id` shares its states. A
  * state without an incarnation (a document from before the store) or without a version (0) is
  * not unique, and a key that is neither a string, a number nor an ObjectId has no short text
  * to keep it by: none of these is kept.

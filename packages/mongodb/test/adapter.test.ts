@@ -249,6 +249,9 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       ['a boolean', true],
       ['a date', new Date('2024-05-01T10:00:00Z')],
       ['an object', { n: 3 }],
+      // No number in it: `{ version: 3 }` does not match it, `$not: { $type: 'number' }` does.
+      // (Read as Number read it, 3: then a stale tag of version 0 overwrote it.)
+      ['an array of strings', ['3']],
     ])('reads a version that is %s as none (0), and writes the document under its tag', async (what, version) => {
       const collection = db.collection('foreign-versions');
       const key = `v-${what.replaceAll(' ', '-')}`;
@@ -266,16 +269,25 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed' });
     });
 
-    it('keeps a version of another numeric BSON type (Int64, Int32) as the number it is', async () => {
+    it('keeps a version of another numeric BSON type (Int64, Int32), or an array of one number, as that number', async () => {
       const collection = db.collection('foreign-versions');
       await collection.insertOne({ _id: 'int64' as never, name: 'tea', version: Long.fromNumber(4) });
       await collection.insertOne({ _id: 'int32' as never, name: 'tea', version: new Int32(5) });
+      await collection.insertOne({ _id: 'one-number' as never, name: 'tea', version: ['x', 6] });
       const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-versions' });
       expect(await store.get('int64')).toMatchObject({ version: 4 });
-      expect(await store.get('int32')).toMatchObject({ version: 5 });
-      const read = await store.get('int32');
-      const written = await store.put('int32', { name: 'green tea' }, { etagIn: [read?.etag as never] });
-      expect(written.ok && written.record.version).toBe(6);
+      for (const [key, version] of [
+        ['int32', 5],
+        ['one-number', 6],
+      ] as const) {
+        const read = await store.get(key);
+        expect(read).toMatchObject({ version });
+        // `{ version: 6 }` matches ["x", 6]: the write under its tag goes through, once.
+        const written = await store.put(key, { name: 'green tea' }, { etagIn: [read?.etag as never] });
+        expect(written.ok && written.record.version).toBe(version + 1);
+        const stale = await store.put(key, { name: 'milk' }, { etagIn: [read?.etag as never] });
+        expect(stale).toMatchObject({ ok: false, reason: 'precondition-failed' });
+      }
     });
 
     it('reads a modification time that is a date as none: under the timestamp strategy its tag still writes it', async () => {
