@@ -26,7 +26,6 @@ import type { Collection, Db, Document, MongoClient, ObjectId } from 'mongodb';
 import { checkKey, documentCodec, storedModifiedAt, storedVersion } from './documents.js';
 import { toIfMatchError } from './errors.js';
 import { conditionFilters, type FieldNames, fieldNamesOf } from './filters.js';
-import { knownTimes } from './known-times.js';
 
 export { backfillMongo, type MongoBackfillOptions } from './backfill.js';
 export type { FieldNames } from './filters.js';
@@ -87,21 +86,14 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   const documents = documentCodec(fields, collection.bsonOptions?.useBigInt64 === true);
   const { filterFor } = conditionFilters(fields);
 
-  /** The times of the states this store wrote or read lately: a write pinned to one needs no clock bound. */
-  const times = knownTimes();
-
-  const toRecord = (document: Document): DriverRecord<T, K> => {
-    const record = {
-      key: document[fields.key] as K,
-      value: documents.valueOf(document) as T,
-      version: storedVersion(document[fields.version]),
-      modifiedAt: storedModifiedAt(document[fields.modifiedAt]),
-      incarnation: (document[fields.incarnation] as string | undefined) ?? null,
-      hash: (document[fields.hash] as string | undefined) ?? null,
-    };
-    times.remember(record.key, record.incarnation, record.version, record.modifiedAt);
-    return record;
-  };
+  const toRecord = (document: Document): DriverRecord<T, K> => ({
+    key: document[fields.key] as K,
+    value: documents.valueOf(document) as T,
+    version: storedVersion(document[fields.version]),
+    modifiedAt: storedModifiedAt(document[fields.modifiedAt]),
+    incarnation: (document[fields.incarnation] as string | undefined) ?? null,
+    hash: (document[fields.hash] as string | undefined) ?? null,
+  });
 
   const read = async (key: K): Promise<DriverRecord<T, K> | undefined> => {
     const document = await collection.findOne({ [fields.key]: { $eq: key } });
@@ -110,10 +102,10 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   const refused = async (key: K): Promise<DriverOutcome<T, K>> => ({ ok: false, current: await read(key) });
 
   /** The record just written: the value as prepared, and the system fields as sent. */
-  const written = (key: K, raw: DriverWrite<T>, meta: { version: number; incarnation: string | null }) => {
-    times.remember(key, meta.incarnation, meta.version, raw.now);
-    return { ok: true as const, record: { key, value: raw.value, modifiedAt: raw.now, hash: raw.hash, ...meta } };
-  };
+  const written = (key: K, raw: DriverWrite<T>, meta: { version: number; incarnation: string | null }) => ({
+    ok: true as const,
+    record: { key, value: raw.value, modifiedAt: raw.now, hash: raw.hash, ...meta },
+  });
 
   const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
     const meta = { modifiedAt: raw.now, hash: raw.hash };
@@ -135,19 +127,13 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
       version: pinned.version + 1,
       incarnation: pinned.incarnation,
     });
-    // ONE operation: the whole condition in the filter, and "modified no later than now" (before
-    // it, when strict) so that the new modification time (now) does not go back; unless the
-    // time of the state pinned is known (core read it, or this store did: `knownTimes`) and
-    // already is. (Version 0, no version, is the state of any document without one: never known.)
-    const known =
-      pinned.version === 0
-        ? undefined
-        : condition.pinned === undefined
-          ? times.timeOf(key, pinned.incarnation, pinned.version)
-          : condition.pinned.modifiedAt;
-    const bounded = known === undefined || known === null || (raw.strictClock ? known >= raw.now : known > raw.now);
-    const clock = bounded ? { now: raw.now, strict: raw.strictClock } : undefined;
-    const result = await collection.replaceOne(filterFor(key, condition, clock), document, WRITE_OPTIONS);
+    // ONE operation: the whole condition in the filter, and "modified before now" so that the
+    // new modification time (now) is later than the stored one.
+    const result = await collection.replaceOne(
+      filterFor(key, condition, { now: raw.now, strict: raw.strictClock }),
+      document,
+      WRITE_OPTIONS,
+    );
     return result.matchedCount === 1
       ? written(key, raw, { version: pinned.version + 1, incarnation: pinned.incarnation })
       : refused(key);
