@@ -111,12 +111,14 @@ function numbersOf(value: unknown): unknown[] {
 
 /** A stored version as the store reads it (see above). */
 export function storedVersion(value: unknown): number {
+  if (typeof value === 'number') return value; // what the store writes: no array made
   const numbers = numbersOf(value);
   return numbers.length === 0 ? 0 : numbers.length === 1 ? Number(numbers[0]) : Number.NaN;
 }
 
 /** A stored modification time as the store reads it (see above): milliseconds, or none. */
 export function storedModifiedAt(value: unknown): number | null {
+  if (typeof value === 'number') return storedTime(value);
   const numbers = numbersOf(value);
   return numbers.length === 1 ? storedTime(numbers[0]) : null;
 }
