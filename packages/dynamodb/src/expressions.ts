@@ -27,6 +27,11 @@ export class ExpressionBuilder {
     return `(attribute_not_exists(${name}) OR NOT attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])}))`;
   }
 
+  /** The system attribute is missing, or of the type the store writes (a version DynamoDB can add 1 to). */
+  absentOrOwnType(name: keyof typeof SYSTEM_TYPE): string {
+    return `(attribute_not_exists(${name}) OR attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])}))`;
+  }
+
   /** `name = value`, or `name IN (values)` split in groups that DynamoDB accepts. */
   among(name: string, values: readonly unknown[]): string {
     if (values.length === 1) return `${name} = ${this.value(values[0])}`;

@@ -70,9 +70,10 @@ function clockCondition(
   expression: ExpressionBuilder,
   write: DriverWrite<unknown>,
   condition: DriverCondition,
+  kind: ReturnType<typeof writeKind>,
 ): string {
   const bound = `#modifiedAt ${write.strictClock ? '<' : '<='} ${expression.value(write.now)}`;
-  const mustExist = writeKind(condition) === 'update';
+  const mustExist = kind === 'update';
   const timeKnown = condition.pinned === undefined || condition.pinned.modifiedAt !== null;
   return mustExist && timeKnown ? bound : `(${expression.missing('#modifiedAt')} OR ${bound})`;
 }
@@ -125,7 +126,8 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
 
   /** Top-level layout: the whole item, with PutItem. */
   const putItem = async (key: K, write: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
-    const insert = writeKind(condition) === 'insert';
+    const kind = writeKind(condition);
+    const insert = kind === 'insert';
     const pinned = insert ? undefined : pinnedVersion(condition);
     // Neither a create nor a pinned version: read, and let core decide and pin the write.
     if (!insert && pinned === undefined) return { ok: false, current: await read(key) };
@@ -143,9 +145,10 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const expression = new ExpressionBuilder();
     // modifiedAt must not go back (rise, under the timestamp strategy): the stored one must be
     // before `now`; when it is not, core retries pinned past it.
-    const ConditionExpression = [...expression.condition(condition), clockCondition(expression, write, condition)].join(
-      ' AND ',
-    );
+    const ConditionExpression = [
+      ...expression.condition(condition),
+      clockCondition(expression, write, condition, kind),
+    ].join(' AND ');
     return conditional(async () => {
       await client.send(
         new PutItemCommand({
@@ -194,7 +197,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     else if (pinned !== undefined) version = expression.value(pinned.version + 1);
     else {
       version = `if_not_exists(#version, ${expression.value(0)}) + ${expression.value(1)}`;
-      parts.push(`(attribute_not_exists(#version) OR attribute_type(#version, ${expression.value('N')}))`);
+      parts.push(expression.absentOrOwnType('#version'));
     }
     const set = [
       `#value = ${expression.value(write.value)}`,
@@ -210,7 +213,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
       set.push(`#incarnation = if_not_exists(#incarnation, ${expression.value(write.incarnation)})`);
       parts.push('(attribute_not_exists(#pk) OR attribute_exists(#incarnation))');
     }
-    parts.push(clockCondition(expression, write, condition));
+    parts.push(clockCondition(expression, write, condition, kind));
     const UpdateExpression = `SET ${set.join(', ')}${write.hash === null ? ' REMOVE #hash' : ''}`;
     const ConditionExpression = parts.join(' AND ');
     return conditional(async () => {
