@@ -168,16 +168,19 @@ export function documentCodec(fields: FieldNames, bigints: boolean) {
     toDocument(
       key: unknown,
       value: Document,
-      meta: { version: number; modifiedAt: number; incarnation: string | null; hash: string | null },
+      version: number,
+      modifiedAt: number,
+      incarnation: string | null,
+      hash: string | null,
     ): Document {
       const document: Document = {};
       // Own members only: a polluted Object.prototype must not reach the database.
-      for (const name of Object.keys(value)) document[name] = value[name];
+      for (const name in value) if (Object.hasOwn(value, name)) document[name] = value[name];
       document[fields.key] = key;
-      document[fields.version] = meta.version;
-      document[fields.modifiedAt] = meta.modifiedAt;
-      if (meta.incarnation !== null) document[fields.incarnation] = meta.incarnation;
-      if (meta.hash !== null) document[fields.hash] = meta.hash;
+      document[fields.version] = version;
+      document[fields.modifiedAt] = modifiedAt;
+      if (incarnation !== null) document[fields.incarnation] = incarnation;
+      if (hash !== null) document[fields.hash] = hash;
       return document;
     },
     /** The value: every field but the key and the system fields. */

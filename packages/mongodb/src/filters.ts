@@ -3,7 +3,7 @@
  * fastest), every part of a `DriverCondition` in the filter, and equality written so that a key
  * can never act as a query operator (`equals`).
  */
-import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
+import { type DriverCondition, type StateSet, statesByIncarnation, type TaggedState } from '@ifmatch/core/driver';
 import type { Document, Filter } from 'mongodb';
 
 export interface FieldNames {
@@ -50,6 +50,8 @@ function equals(value: unknown): unknown {
 
 export function conditionFilters(fields: FieldNames) {
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
+  /** Whether one literal can hold the key, incarnation, version and time clauses side by side. */
+  const distinctNames = new Set([fields.key, fields.incarnation, fields.version, fields.modifiedAt]).size === 4;
 
   /**
    * In one of the states: per incarnation, the field among the values. A version or time that
@@ -79,10 +81,32 @@ export function conditionFilters(fields: FieldNames) {
 
   /**
    * The filter for `key` under `condition` (absence is the caller's concern), and, for a
-   * write, "modified no later than `now`" (before it, when `strict`): then `now` is a valid
-   * next modification time. A missing time passes both (`$not` of a comparison does).
+   * write at `now`, "modified no later than `now`" (before it, when `strict`): then `now` is a
+   * valid next modification time. A missing time passes both (`$not` of a comparison does).
    */
-  const filterFor = (key: unknown, condition: DriverCondition, clock?: { now: number; strict: boolean }) => {
+  const filterFor = (key: unknown, condition: DriverCondition, now?: number, strict = false) => {
+    const clockBound = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
+    const set = condition.anyOf;
+    // The write of every If-Match a client sends under the version strategy, and of every
+    // `update`: one version (not 0, which also matches a field holding no number) and nothing
+    // else to check, written as one literal. The same filter as below, without the merging.
+    if (
+      clockBound !== undefined &&
+      set?.field === 'version' &&
+      set.states.length === 1 &&
+      set.states[0]?.value !== 0 &&
+      condition.noneOf === undefined &&
+      condition.modifiedAtMost === undefined &&
+      distinctNames
+    ) {
+      const state = set.states[0] as TaggedState;
+      return {
+        [fields.key]: equals(key),
+        [fields.incarnation]: equals(state.incarnation),
+        [fields.version]: equals(state.value),
+        [fields.modifiedAt]: { $not: clockBound },
+      } as Filter<Document>;
+    }
     const filter: Clauses = { [fields.key]: equals(key) };
     const rest: Clauses[] = [];
     const add = (clauses: Clauses) => {
@@ -96,8 +120,7 @@ export function conditionFilters(fields: FieldNames) {
     }
     const late: Clauses[] = [];
     if (condition.modifiedAtMost !== undefined) late.push({ [fields.modifiedAt]: { $gt: condition.modifiedAtMost } });
-    if (clock !== undefined)
-      late.push({ [fields.modifiedAt]: clock.strict ? { $gte: clock.now } : { $gt: clock.now } });
+    if (clockBound !== undefined) late.push({ [fields.modifiedAt]: clockBound });
     const [only] = late;
     if (late.length === 1 && only !== undefined) add({ [fields.modifiedAt]: { $not: only[fields.modifiedAt] } });
     else if (late.length > 1) add({ $nor: late });

@@ -102,41 +102,34 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   const refused = async (key: K): Promise<DriverOutcome<T, K>> => ({ ok: false, current: await read(key) });
 
   /** The record just written: the value as prepared, and the system fields as sent. */
-  const written = (key: K, raw: DriverWrite<T>, meta: { version: number; incarnation: string | null }) => ({
+  const written = (key: K, raw: DriverWrite<T>, version: number, incarnation: string | null) => ({
     ok: true as const,
-    record: { key, value: raw.value, modifiedAt: raw.now, hash: raw.hash, ...meta },
+    record: { key, value: raw.value, version, modifiedAt: raw.now, incarnation, hash: raw.hash },
   });
 
-  const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
-    const meta = { modifiedAt: raw.now, hash: raw.hash };
-    if (writeKind(condition) === 'insert') {
-      const document = documents.toDocument(key, raw.value, { ...meta, version: 1, incarnation: raw.incarnation });
-      try {
-        await collection.insertOne(document, WRITE_OPTIONS);
-        return written(key, raw, { version: 1, incarnation: raw.incarnation });
-      } catch (error) {
-        if ((error as { code?: unknown }).code === DUPLICATE_KEY) return refused(key); // someone created it first
-        throw error;
-      }
+  const insert = async (key: K, raw: DriverWrite<T>): Promise<DriverOutcome<T, K>> => {
+    const document = documents.toDocument(key, raw.value, 1, raw.now, raw.incarnation, raw.hash);
+    try {
+      await collection.insertOne(document, WRITE_OPTIONS);
+      return written(key, raw, 1, raw.incarnation);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return refused(key); // someone created it first
+      throw error;
     }
+  };
+
+  const write = async (key: K, raw: DriverWrite<T>, condition: DriverCondition): Promise<DriverOutcome<T, K>> => {
+    if (writeKind(condition) === 'insert') return insert(key, raw);
     const pinned = pinnedVersion(condition);
     // Anything else: read, and let core decide and pin the write to the version read.
     if (pinned === undefined) return refused(key);
-    const document = documents.toDocument(key, raw.value, {
-      ...meta,
-      version: pinned.version + 1,
-      incarnation: pinned.incarnation,
-    });
+    const version = pinned.version + 1;
+    const document = documents.toDocument(key, raw.value, version, raw.now, pinned.incarnation, raw.hash);
     // ONE operation: the whole condition in the filter, and "modified before now" so that the
     // new modification time (now) is later than the stored one.
-    const result = await collection.replaceOne(
-      filterFor(key, condition, { now: raw.now, strict: raw.strictClock }),
-      document,
-      WRITE_OPTIONS,
-    );
-    return result.matchedCount === 1
-      ? written(key, raw, { version: pinned.version + 1, incarnation: pinned.incarnation })
-      : refused(key);
+    const filter = filterFor(key, condition, raw.now, raw.strictClock);
+    const result = await collection.replaceOne(filter, document, WRITE_OPTIONS);
+    return result.matchedCount === 1 ? written(key, raw, version, pinned.incarnation) : refused(key);
   };
 
   /** A delete must return the deleted record: it is known only once core pins it. */
@@ -152,9 +145,10 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     checkKey,
     prepareValue: (value, key) => documents.prepare(value, key) as T,
-    read: (key) => guard('read', () => read(key)),
-    write: (key, raw, condition) => guard('write', () => write(key, raw, condition)),
-    remove: (key, condition) => guard('write', () => remove(key, condition)),
+    // The guarded functions made once, their arguments passed on: no closure per call.
+    read: (key) => guard('read', read, key),
+    write: (key, raw, condition) => guard('write', write, key, raw, condition),
+    remove: (key, condition) => guard('write', remove, key, condition),
   };
   return defineStore(driver, options);
 }
