@@ -88,6 +88,29 @@ const FIELD = { version: '#version', modifiedAt: '#modifiedAt', hash: '#hash' } 
 /** The type of each system attribute as the store writes it. */
 const SYSTEM_TYPE = { '#version': 'N', '#modifiedAt': 'N', '#incarnation': 'S', '#hash': 'S' } as const;
 
+/** How many expression texts `namesCache` remembers before it starts afresh. */
+const CACHED_TEXTS = 256;
+
+/**
+ * `usedNames` for one store's names, remembered by the expression's text: a store writes few
+ * shapes of expression (the placeholders are numbered in order, so a shape is one text), and
+ * scanning the text on every write was a tenth of a write's own work. Each call gets its own
+ * copy, so nothing a request does to it reaches the next.
+ */
+export function namesCache(names: Record<string, string>): (...expressions: string[]) => Record<string, string> {
+  const cache = new Map<string, Record<string, string>>();
+  return (...expressions) => {
+    const text = expressions.length === 1 ? (expressions[0] as string) : expressions.join(' ');
+    let used = cache.get(text);
+    if (used === undefined) {
+      if (cache.size >= CACHED_TEXTS) cache.clear();
+      used = usedNames([text], names);
+      cache.set(text, used);
+    }
+    return { ...used };
+  };
+}
+
 /** DynamoDB refuses names the expressions do not use: keep only those that appear. */
 export function usedNames(
   expressions: readonly (string | undefined)[],

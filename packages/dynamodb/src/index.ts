@@ -35,7 +35,7 @@ import {
   writeKind,
 } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
-import { ExpressionBuilder, usedNames } from './expressions.js';
+import { ExpressionBuilder, namesCache } from './expressions.js';
 import { type DynamoTable, itemCodec, type SystemAttributes, storeAttributes } from './items.js';
 
 export { backfillDynamo, type DynamoBackfillOptions } from './backfill.js';
@@ -83,6 +83,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
   const { client, table } = options;
   const { system, valueAttribute, names } = storeAttributes(table, options.attributes);
   const items = itemCodec(table, system, valueAttribute);
+  const namesUsedBy = namesCache(names);
 
   const toRecord = (item: Item): DriverRecord<T, K> => {
     const { writeId: _, ...record } = items.fromItem(item);
@@ -133,15 +134,19 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     if (!insert && pinned === undefined) return { ok: false, current: await read(key) };
     const writeId = globalThis.crypto.randomUUID();
     const incarnation = insert ? write.incarnation : (pinned?.incarnation ?? null);
-    const item = {
-      ...items.valueAttributes(write.value),
-      ...items.keyParts(key),
-      [system.version]: insert ? 1 : (pinned?.version ?? 0) + 1,
-      [system.modifiedAt]: write.now,
-      [system.writeId]: writeId,
-      ...(incarnation === null ? {} : { [system.incarnation]: incarnation }),
-      ...(write.hash === null ? {} : { [system.hash]: write.hash }),
-    };
+    const version = insert ? 1 : (pinned?.version ?? 0) + 1;
+    const parts = items.keyParts(key);
+    // Built member by member: spreads of the value, the key and the optional fields were a
+    // sizeable part of a write's own work.
+    const item: Record<string, unknown> = {};
+    const value = items.valueAttributes(write.value);
+    for (const name in value) if (Object.hasOwn(value, name)) item[name] = value[name];
+    for (const name in parts) if (Object.hasOwn(parts, name)) item[name] = parts[name];
+    item[system.version] = version;
+    item[system.modifiedAt] = write.now;
+    item[system.writeId] = writeId;
+    if (incarnation !== null) item[system.incarnation] = incarnation;
+    if (write.hash !== null) item[system.hash] = write.hash;
     const expression = new ExpressionBuilder();
     // modifiedAt must not go back (rise, under the timestamp strategy): the stored one must be
     // before `now`; when it is not, core retries pinned past it.
@@ -155,18 +160,17 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           TableName: table.name,
           Item: marshall(item, { removeUndefinedValues: true }),
           ConditionExpression,
-          ExpressionAttributeNames: usedNames([ConditionExpression], names),
+          ExpressionAttributeNames: namesUsedBy(ConditionExpression),
           ExpressionAttributeValues: marshall(expression.values),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       // The item as sent is the record: its value is the prepared one, which reads back as
       // is; its key the key attributes alone, as a read gives them.
-      const parts = items.keyParts(key);
       return {
         key: (table.sortKey === undefined ? parts[table.partitionKey] : parts) as K,
         value: write.value,
-        version: item[system.version] as number,
+        version,
         modifiedAt: write.now,
         incarnation,
         hash: write.hash,
@@ -223,7 +227,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           Key: items.keyOf(key),
           UpdateExpression,
           ConditionExpression,
-          ExpressionAttributeNames: usedNames([UpdateExpression, ConditionExpression], names),
+          ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
           ExpressionAttributeValues: marshall(expression.values, { removeUndefinedValues: true }),
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -246,7 +250,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           TableName: table.name,
           Key: items.keyOf(key),
           ConditionExpression,
-          ExpressionAttributeNames: usedNames([ConditionExpression], names),
+          ExpressionAttributeNames: namesUsedBy(ConditionExpression),
           ...values,
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -263,9 +267,10 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     capabilities: { strategies: ['version', 'timestamp', 'hash'] },
     checkKey: (key) => void items.keyParts(key),
     prepareValue: (value, key) => items.prepare(value, key) as T,
-    read: (key) => guard('read', () => read(key)),
-    write: (key, raw, condition) => guard('write', () => write(key, raw, condition)),
-    remove: (key, condition) => guard('write', () => remove(key, condition)),
+    // The guarded functions made once, their arguments passed on: no closure per call.
+    read: (key) => guard('read', read, key),
+    write: (key, raw, condition) => guard('write', write, key, raw, condition),
+    remove: (key, condition) => guard('write', remove, key, condition),
   };
   return defineStore(driver, options);
 }

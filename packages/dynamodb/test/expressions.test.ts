@@ -5,7 +5,7 @@
  */
 import type { DriverCondition } from '@ifmatch/core/driver';
 import { describe, expect, it } from 'vitest';
-import { ExpressionBuilder } from '../src/expressions.js';
+import { ExpressionBuilder, namesCache } from '../src/expressions.js';
 
 const condition = (c: DriverCondition) => new ExpressionBuilder().condition(c).join(' AND ');
 const version = (...values: number[]) => ({
@@ -27,5 +27,34 @@ describe('condition expressions', () => {
     expect(condition({ exists: true })).toBe('attribute_exists(#pk)');
     expect(condition({ exists: false })).toBe('attribute_not_exists(#pk)');
     expect(condition({})).toBe('');
+  });
+
+  describe('the names an expression uses, remembered by its text', () => {
+    const names = { '#pk': 'id', '#version': 'rev', '#modifiedAt': 'at', '#incarnation': 'life' };
+
+    it('gives only the names the expressions use, from all the expressions given', () => {
+      const namesUsedBy = namesCache(names);
+      expect(namesUsedBy('#version = :x0')).toStrictEqual({ '#version': 'rev' });
+      expect(namesUsedBy('SET #modifiedAt = :x1', 'attribute_exists(#pk)')).toStrictEqual({
+        '#pk': 'id',
+        '#modifiedAt': 'at',
+      });
+    });
+
+    it('gives every call its own copy: a request that changed its names changes no other', () => {
+      const namesUsedBy = namesCache(names);
+      const first = namesUsedBy('#version = :x0');
+      first['#version'] = 'changed';
+      expect(namesUsedBy('#version = :x0')).toStrictEqual({ '#version': 'rev' });
+    });
+
+    it('stays right past the texts it remembers', () => {
+      const namesUsedBy = namesCache(names);
+      for (let i = 0; i < 600; i++) {
+        const text = i % 2 === 0 ? `#version IN (:x${i})` : `#incarnation = :x${i} AND #pk = :y${i}`;
+        const expected = i % 2 === 0 ? { '#version': 'rev' } : { '#pk': 'id', '#incarnation': 'life' };
+        expect(namesUsedBy(text)).toStrictEqual(expected);
+      }
+    });
   });
 });
