@@ -22,7 +22,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Store, StoreOptions } from '@ifmatch/core';
+import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
 import {
   type DriverCondition,
   type DriverOutcome,
@@ -140,7 +140,12 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     // sizeable part of a write's own work.
     const item: Record<string, unknown> = {};
     const value = items.valueAttributes(write.value);
-    for (const name in value) if (Object.hasOwn(value, name)) item[name] = value[name];
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue;
+      // Assigning it would set the item's prototype (`prepare` refuses such a member already).
+      if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
+      item[name] = value[name];
+    }
     for (const name in parts) if (Object.hasOwn(parts, name)) item[name] = parts[name];
     item[system.version] = version;
     item[system.modifiedAt] = write.now;

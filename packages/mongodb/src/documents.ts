@@ -175,7 +175,11 @@ export function documentCodec(fields: FieldNames, bigints: boolean) {
     ): Document {
       const document: Document = {};
       // Own members only: a polluted Object.prototype must not reach the database.
-      for (const name in value) if (Object.hasOwn(value, name)) document[name] = value[name];
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) continue;
+        refuseProtoName(name); // `prepare` refused it already: assigning it would set the prototype
+        document[name] = value[name];
+      }
       document[fields.key] = key;
       document[fields.version] = version;
       document[fields.modifiedAt] = modifiedAt;
