@@ -22,7 +22,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { IfMatchError, type Store, type StoreOptions } from '@ifmatch/core';
+import type { Store, StoreOptions } from '@ifmatch/core';
+import { IfMatchError } from '@ifmatch/core';
 import {
   type DriverCondition,
   type DriverOutcome,
