@@ -3,7 +3,7 @@
  * fastest), every part of a `DriverCondition` in the filter, and equality written so that a key
  * can never act as a query operator (`equals`).
  */
-import { type DriverCondition, type StateSet, statesByIncarnation, type TaggedState } from '@ifmatch/core/driver';
+import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
 import type { Document, Filter } from 'mongodb';
 
 export interface FieldNames {
@@ -31,11 +31,18 @@ export function fieldNamesOf(given: Partial<FieldNames> | undefined): FieldNames
 
 type Clauses = Record<string, unknown>;
 
-/** Adds `clauses` to `into`, or returns false when a field is already there (then use `$and`). */
-function merge(into: Clauses, clauses: Clauses): boolean {
-  for (const name of Object.keys(clauses)) if (name in into) return false;
-  Object.assign(into, clauses);
-  return true;
+/**
+ * Adds `clauses` to `filter`, or, when one of their fields is already there, to `rest` (to
+ * go under `$and` beside it): nothing is overwritten.
+ */
+function add(filter: Clauses, rest: Clauses[], clauses: Clauses): void {
+  for (const name in clauses) {
+    if (Object.hasOwn(filter, name)) {
+      rest.push(clauses);
+      return;
+    }
+  }
+  for (const name in clauses) filter[name] = clauses[name];
 }
 
 /**
@@ -50,8 +57,6 @@ function equals(value: unknown): unknown {
 
 export function conditionFilters(fields: FieldNames) {
   const fieldName = { version: fields.version, modifiedAt: fields.modifiedAt, hash: fields.hash } as const;
-  /** Whether one literal can hold the key, incarnation, version and time clauses side by side. */
-  const distinctNames = new Set([fields.key, fields.incarnation, fields.version, fields.modifiedAt]).size === 4;
 
   /**
    * In one of the states: per incarnation, the field among the values. A version or time that
@@ -60,9 +65,9 @@ export function conditionFilters(fields: FieldNames) {
    */
   const inStates = (set: StateSet): Clauses => {
     const field = fieldName[set.field];
-    const [first] = set.states;
+    const first = set.states.length === 1 ? set.states[0] : undefined;
     // One state (every If-Match a client sends, every pinned write): two equalities.
-    if (set.states.length === 1 && first !== undefined && first.value !== 0) {
+    if (first !== undefined && first.value !== 0) {
       if (set.field === 'hash') return { [field]: equals(first.value) };
       return { [fields.incarnation]: equals(first.incarnation), [field]: equals(first.value) };
     }
@@ -83,47 +88,24 @@ export function conditionFilters(fields: FieldNames) {
    * The filter for `key` under `condition` (absence is the caller's concern), and, for a
    * write at `now`, "modified no later than `now`" (before it, when `strict`): then `now` is a
    * valid next modification time. A missing time passes both (`$not` of a comparison does).
+   * Every write goes through here: no closure, and no object but the clauses themselves.
    */
   const filterFor = (key: unknown, condition: DriverCondition, now?: number, strict = false) => {
-    const clockBound = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
-    const set = condition.anyOf;
-    // The write of every If-Match a client sends under the version strategy, and of every
-    // `update`: one version (not 0, which also matches a field holding no number) and nothing
-    // else to check, written as one literal. The same filter as below, without the merging.
-    if (
-      clockBound !== undefined &&
-      set?.field === 'version' &&
-      set.states.length === 1 &&
-      set.states[0]?.value !== 0 &&
-      condition.noneOf === undefined &&
-      condition.modifiedAtMost === undefined &&
-      distinctNames
-    ) {
-      const state = set.states[0] as TaggedState;
-      return {
-        [fields.key]: equals(key),
-        [fields.incarnation]: equals(state.incarnation),
-        [fields.version]: equals(state.value),
-        [fields.modifiedAt]: { $not: clockBound },
-      } as Filter<Document>;
-    }
     const filter: Clauses = { [fields.key]: equals(key) };
     const rest: Clauses[] = [];
-    const add = (clauses: Clauses) => {
-      if (!merge(filter, clauses)) rest.push(clauses);
-    };
-    if (condition.anyOf) add(inStates(condition.anyOf));
+    if (condition.anyOf) add(filter, rest, inStates(condition.anyOf));
     if (condition.noneOf) {
-      add({ $nor: [inStates(condition.noneOf)] });
+      add(filter, rest, { $nor: [inStates(condition.noneOf)] });
       // A record without a hash is in no state and out of none: its content hash is unknown here.
-      if (condition.noneOf.field === 'hash') add({ [fields.hash]: { $ne: null } });
+      if (condition.noneOf.field === 'hash') add(filter, rest, { [fields.hash]: { $ne: null } });
     }
-    const late: Clauses[] = [];
-    if (condition.modifiedAtMost !== undefined) late.push({ [fields.modifiedAt]: { $gt: condition.modifiedAtMost } });
-    if (clockBound !== undefined) late.push({ [fields.modifiedAt]: clockBound });
-    const [only] = late;
-    if (late.length === 1 && only !== undefined) add({ [fields.modifiedAt]: { $not: only[fields.modifiedAt] } });
-    else if (late.length > 1) add({ $nor: late });
+    const since = condition.modifiedAtMost;
+    const bound = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
+    const time = fields.modifiedAt;
+    if (since !== undefined && bound !== undefined)
+      add(filter, rest, { $nor: [{ [time]: { $gt: since } }, { [time]: bound }] });
+    else if (since !== undefined) add(filter, rest, { [time]: { $not: { $gt: since } } });
+    else if (bound !== undefined) add(filter, rest, { [time]: { $not: bound } });
     return (rest.length === 0 ? filter : { $and: [filter, ...rest] }) as Filter<Document>;
   };
 
