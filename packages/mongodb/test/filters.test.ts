@@ -72,6 +72,16 @@ describe('MongoDB filters', () => {
     });
   });
 
+  it('takes a field named like an Object.prototype member for a field like any other', () => {
+    const odd = conditionFilters(fieldNamesOf({ version: 'constructor', incarnation: 'toString' }));
+    expect(odd.filterFor('k', pinned(3), 1000)).toStrictEqual({
+      _id: 'k',
+      toString: 'Q2hU8tXa0lE',
+      constructor: 3,
+      modifiedAt: { $not: { $gt: 1000 } },
+    });
+  });
+
   it('sends no clock bound for a delete', () => {
     expect(filterFor('k', pinned(3))).toStrictEqual({ _id: 'k', incarnation: 'Q2hU8tXa0lE', version: 3 });
   });
