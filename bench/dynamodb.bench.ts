@@ -6,11 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { present } from '@ifmatch/contract';
-import type { EntityTag } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { createTable, startDynamoLocal } from '../packages/dynamodb/test/dynamodb-local.js';
-import { type Comparison, compare, hotKeyRace, oneWinnerRace, type RaceResult } from './harness.js';
+import { type Comparison, compare, hotKeyRace, ifMatchPut, oneWinnerRace, type RaceResult } from './harness.js';
 
 type Counter = { title: string; count: number };
 
@@ -28,7 +26,6 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
     const store = createDynamoStore<Counter, string>({ client, table: { name: 'bench', partitionKey: 'pk' } });
     await store.create('put', { title: 'benchmark', count: 0 });
     let count = 0;
-    let tag: EntityTag = present(await store.get('put')).etag;
     let handVersion = 0;
     const handPut = async () => {
       // What an application writes by hand: the whole item, if the version is the one it read.
@@ -94,14 +91,7 @@ export async function dynamoBenchmarks(): Promise<{ comparisons: Comparison[]; r
       );
       sameVersion++;
     };
-    const ifmatchPut: [string, () => Promise<void>] = [
-      'store.put with etagIn',
-      async () => {
-        const outcome = await store.put('put', { title: 'benchmark', count: ++count }, { etagIn: [tag] });
-        if (!outcome.ok) throw new Error('unexpected conflict');
-        tag = outcome.record.etag;
-      },
-    ];
+    const ifmatchPut = await ifMatchPut(store, 'put', () => ({ title: 'benchmark', count: ++count }));
     const comparisons = await compare(
       [
         {

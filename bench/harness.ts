@@ -52,6 +52,27 @@ export interface CompareOptions {
   readonly warmupMs?: number;
 }
 
+/**
+ * The subject of every database comparison: a put of `next()` under `key` with `If-Match`
+ * carrying the tag the previous put returned (one write in flight, each expected to succeed),
+ * as a user's handler writes it.
+ */
+export async function ifMatchPut<T>(
+  store: Store<T, string>,
+  key: string,
+  next: () => T,
+): Promise<[string, () => Promise<void>]> {
+  let tag = present(await store.get(key)).etag;
+  return [
+    'store.put with etagIn',
+    async () => {
+      const outcome = await store.put(key, next(), { etagIn: [tag] });
+      if (!outcome.ok) throw new Error('unexpected conflict');
+      tag = outcome.record.etag;
+    },
+  ];
+}
+
 /** Runs `fn` `times` times (awaiting it only when it returns a promise); the milliseconds it took. */
 async function timed(fn: () => unknown, times: number): Promise<number> {
   const started = performance.now();

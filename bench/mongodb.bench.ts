@@ -4,13 +4,11 @@
  * replaceOne written by hand, and against Mongoose's findById + save() with
  * optimisticConcurrency; then races.
  */
-import { present } from '@ifmatch/contract';
-import type { EntityTag } from '@ifmatch/core';
 import { createMongoStore } from '@ifmatch/mongodb';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { mongoAvailable, startMongo } from '../packages/mongodb/test/mongo-server.js';
-import { type Comparison, compare, hotKeyRace, oneWinnerRace, type RaceResult } from './harness.js';
+import { type Comparison, compare, hotKeyRace, ifMatchPut, oneWinnerRace, type RaceResult } from './harness.js';
 
 type Counter = { title: string; count: number };
 
@@ -30,7 +28,6 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
     await store.create('put', { title: 'benchmark', count: 0 });
     await collection.insertOne({ _id: 'hand', title: 'benchmark', count: 0, version: 1, modifiedAt: Date.now() });
     let count = 0;
-    let tag: EntityTag = present(await store.get('put')).etag;
     let handVersion = 1;
     // ifmatch's own request, sent by hand: what the guarantees cost (the incarnation, so that no
     // tag of a deleted document matches the one created again; the bound, so that the
@@ -39,14 +36,7 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
     await collection.insertOne({ _id: 'same', title: 'benchmark', count: 0, version: 1, modifiedAt: 0, incarnation });
     let sameVersion = 1;
     const untyped = db.collection<{ _id: string }>('counters');
-    const ifmatchPut: [string, () => Promise<void>] = [
-      'store.put with etagIn',
-      async () => {
-        const outcome = await store.put('put', { title: 'benchmark', count: ++count }, { etagIn: [tag] });
-        if (!outcome.ok) throw new Error('unexpected conflict');
-        tag = outcome.record.etag;
-      },
-    ];
+    const ifmatchPut = await ifMatchPut(store, 'put', () => ({ title: 'benchmark', count: ++count }));
 
     const Item = connection.model(
       'Item',

@@ -4,14 +4,12 @@
  * record) as a prepared node-postgres statement; then a hot row raced by 32 writers,
  * optimistic (`store.update`) against pessimistic (`SELECT … FOR UPDATE`).
  */
-import { present } from '@ifmatch/contract';
-import type { EntityTag } from '@ifmatch/core';
 import { createPostgresStore, ifmatchColumns } from '@ifmatch/postgres';
 import { and, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { type Comparison, compare, hotKeyRace, type RaceResult, raceRatio } from './harness.js';
+import { type Comparison, compare, hotKeyRace, ifMatchPut, type RaceResult, raceRatio } from './harness.js';
 
 const URL = process.env.IFMATCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WRITERS = 32;
@@ -44,17 +42,9 @@ export async function postgresBenchmarks(): Promise<{ comparisons: Comparison[];
     const store = createPostgresStore({ db, table: counters });
     for (const key of ['put', 'drizzle', 'hand']) await store.create(key, value(0));
     let count = 0;
-    let tag: EntityTag = present(await store.get('put')).etag;
     let drizzleVersion = 1;
     let handVersion = 1;
-    const ifmatchPut: [string, () => Promise<void>] = [
-      'store.put with etagIn',
-      async () => {
-        const outcome = await store.put('put', value(++count), { etagIn: [tag] });
-        if (!outcome.ok) throw new Error('unexpected conflict');
-        tag = outcome.record.etag;
-      },
-    ];
+    const ifmatchPut = await ifMatchPut(store, 'put', () => value(++count));
     const comparisons = await compare([
       {
         // What a user of this adapter writes by hand: Drizzle's query builder.

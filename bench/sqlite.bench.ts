@@ -5,11 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { present } from '@ifmatch/contract';
-import { type EntityTag, UNCONDITIONAL } from '@ifmatch/core';
+import { UNCONDITIONAL } from '@ifmatch/core';
 import { addSystemColumns, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
-import { compare } from './harness.js';
+import { compare, ifMatchPut } from './harness.js';
 
 type Doc = { title: string; count: number; details: { tags: string[] } };
 
@@ -25,12 +24,7 @@ export async function sqliteBenchmarks() {
   for (const key of ['put', 'update', 'hand-put', 'hand-update']) await store.create(key, value(0));
 
   let count = 0;
-  let tag: EntityTag = present(await store.get('put')).etag;
-  const ifmatchPut = async () => {
-    const outcome = await store.put('put', value(++count), { etagIn: [tag] });
-    if (!outcome.ok) throw new Error('unexpected conflict');
-    tag = outcome.record.etag;
-  };
+  const ifmatchPut = await ifMatchPut(store, 'put', () => value(++count));
 
   // What an application writes by hand: UPDATE … WHERE id = ? AND version = ?, and the new
   // version kept in memory (SQLite's RETURNING would cost the same to both).
@@ -73,7 +67,7 @@ export async function sqliteBenchmarks() {
       [
         {
           name: 'SQLite: put with If-Match ÷ the same conditional UPDATE by hand',
-          subject: ['store.put with etagIn', ifmatchPut],
+          subject: ifmatchPut,
           baseline: ['UPDATE … WHERE id = ? AND version = ?', handPut],
           metric: 'speedup',
           target: 0.9,
