@@ -23,7 +23,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Store, StoreOptions } from '@ifmatch/core';
-import { IfMatchError } from '@ifmatch/core';
 import {
   type DriverCondition,
   type DriverOutcome,
@@ -137,22 +136,13 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const incarnation = insert ? write.incarnation : (pinned?.incarnation ?? null);
     const version = insert ? 1 : (pinned?.version ?? 0) + 1;
     const parts = items.keyParts(key);
-    // Built member by member: spreads of the value, the key and the optional fields were a
-    // sizeable part of a write's own work.
-    const item: Record<string, unknown> = {};
-    const value = items.valueAttributes(write.value);
-    for (const name in value) {
-      if (!Object.hasOwn(value, name)) continue;
-      // Assigning it would set the item's prototype (`prepare` refuses such a member already).
-      if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
-      item[name] = value[name];
-    }
-    for (const name in parts) if (Object.hasOwn(parts, name)) item[name] = parts[name];
-    item[system.version] = version;
-    item[system.modifiedAt] = write.now;
-    item[system.writeId] = writeId;
-    if (incarnation !== null) item[system.incarnation] = incarnation;
-    if (write.hash !== null) item[system.hash] = write.hash;
+    const item = items.toItem(write.value, parts, {
+      version,
+      modifiedAt: write.now,
+      writeId,
+      incarnation,
+      hash: write.hash,
+    });
     const expression = new ExpressionBuilder();
     // modifiedAt must not go back (rise, under the timestamp strategy): the stored one must be
     // before `now`; when it is not, core retries pinned past it.

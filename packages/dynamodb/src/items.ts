@@ -123,6 +123,11 @@ export function sdkRoundTrip(value: unknown): unknown {
   return stored === undefined ? undefined : unmarshall({ v: stored }).v;
 }
 
+/** Assigning a member named `__proto__` would set the copy's prototype, and the member would vanish unnoticed. */
+function refuseProtoName(name: string): void {
+  if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
+}
+
 export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAttribute: string | undefined) {
   const keyNames = new Set([table.partitionKey, ...(table.sortKey === undefined ? [] : [table.sortKey])]);
   const reserved = new Set([...keyNames, ...Object.values(system)]);
@@ -168,15 +173,36 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
       const out: Plain = {};
       // The key attributes come from the key: an item spread back in does not repeat them.
       for (const [name, member] of Object.entries(value)) {
-        // Assigning it would set the copy's prototype, and the member would vanish unnoticed.
-        if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
+        refuseProtoName(name);
         if (!keyNames.has(name)) out[name] = member;
       }
       return roundTrip(out);
     },
-    /** The attributes holding a prepared value. */
-    valueAttributes: (value: unknown): Plain =>
-      valueAttribute === undefined ? (value as Plain) : { [valueAttribute]: value },
+    /**
+     * The item a PutItem writes: the prepared value's attributes, the key's, and the system
+     * attributes (a null one left out). Built member by member: spreads of the value, the key
+     * and the optional attributes were a sizeable part of a write's own work.
+     */
+    toItem(
+      value: unknown,
+      parts: Plain,
+      meta: { version: number; modifiedAt: number; writeId: string; incarnation: string | null; hash: string | null },
+    ): Plain {
+      const item: Plain = {};
+      const attributes = valueAttribute === undefined ? (value as Plain) : { [valueAttribute]: value };
+      for (const name in attributes) {
+        if (!Object.hasOwn(attributes, name)) continue;
+        refuseProtoName(name); // `prepare` refused it already
+        item[name] = attributes[name];
+      }
+      for (const name in parts) if (Object.hasOwn(parts, name)) item[name] = parts[name];
+      item[system.version] = meta.version;
+      item[system.modifiedAt] = meta.modifiedAt;
+      item[system.writeId] = meta.writeId;
+      if (meta.incarnation !== null) item[system.incarnation] = meta.incarnation;
+      if (meta.hash !== null) item[system.hash] = meta.hash;
+      return item;
+    },
     /** The key, the value and the system fields of an item. */
     fromItem(item: Record<string, AttributeValue>) {
       const plain = unmarshall(item) as Plain;

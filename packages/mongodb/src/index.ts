@@ -125,8 +125,8 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     if (pinned === undefined) return refused(key);
     const version = pinned.version + 1;
     const document = documents.toDocument(key, raw.value, version, raw.now, pinned.incarnation, raw.hash);
-    // ONE operation: the whole condition in the filter, and "modified before now" so that the
-    // new modification time (now) is later than the stored one.
+    // ONE operation: the whole condition in the filter, and "modified no later than now" (before
+    // it, when the clock must rise) so that the new modification time does not go back.
     const filter = filterFor(key, condition, raw.now, raw.strictClock);
     const result = await collection.replaceOne(filter, document, WRITE_OPTIONS);
     return result.matchedCount === 1 ? written(key, raw, version, pinned.incarnation) : refused(key);
