@@ -21,7 +21,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { columnsCodec, documentCodec, fromInteger, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
-import { DEFAULT_COLUMNS, quote, readTableShape, type SystemColumns } from './schema.js';
+import { DEFAULT_COLUMNS, isNumberSql, quote, readTableShape, type SystemColumns, storedNumber } from './schema.js';
 
 /** `backfillSqlite`'s options: the store's own (table, names, document column, strategy, secret), and the run's. */
 export interface SqliteBackfillOptions extends BackfillOptions, BackfillHashOptions {
@@ -86,9 +86,10 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
   // quote() spells each value with its type and every digit: equal texts, equal cells.
   const content =
     codec.columns.length === 0 ? `''` : codec.columns.map((name) => `quote(${c(name)})`).join(` || ',' || `);
+  // A version or time that is no number (NULL, another writer's text or blob) is missing to the store.
   const lacking = [
-    `${c(system.version)} IS NULL`,
-    `${c(system.modifiedAt)} IS NULL`,
+    `NOT ${isNumberSql(c(system.version))}`,
+    `NOT ${isNumberSql(c(system.modifiedAt))}`,
     ...(hashing ? [`${c(system.hash)} IS NULL`] : []),
   ].join(' OR ');
   const selectSql = (after: boolean) =>
@@ -137,7 +138,6 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
     changes.map((change) => updateFor(change.fields).run(paramsFor(change)).changes === 1),
   );
   const guard = errorGuard(toIfMatchError);
-  const number = (cell: unknown) => (cell === null || cell === undefined ? null : Number(cell));
 
   return runBackfill<Row>(
     {
@@ -161,8 +161,8 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
         }),
       stateOf: (row) => ({
         key: fromInteger(row[system.key]),
-        version: number(row[system.version]),
-        modifiedAt: number(row[system.modifiedAt]),
+        version: storedNumber(row[system.version]),
+        modifiedAt: storedNumber(row[system.modifiedAt]),
         hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
         value: () => {
           try {

@@ -21,7 +21,7 @@ import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './code
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import type { NamedStatement, Slots } from './named.js';
-import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns } from './schema.js';
+import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns, storedNumber } from './schema.js';
 import { type SqliteWrite, sqliteStatements } from './statements.js';
 
 export { backfillSqlite, type SqliteBackfillOptions } from './backfill.js';
@@ -102,7 +102,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
   const toRecord = (row: Row, key: unknown, value: T = codec.fromRow(row)): DriverRecord<T, K> => ({
     key: key as K,
     value,
-    version: Number(row[system.version] ?? 0),
+    version: storedNumber(row[system.version]) ?? 0,
     modifiedAt: storedTime(row[system.modifiedAt]),
     incarnation: (row[system.incarnation] as string | null) ?? null,
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,

@@ -24,6 +24,26 @@ export const DEFAULT_COLUMNS: SystemColumns = {
 };
 
 /**
+ * A version or modification time as the store reads it. SQLite keeps what it is given, so
+ * another writer may have left text (`'v1.2'`, an ISO date) or a blob in an INTEGER column:
+ * anything but a number reads as missing (version 0, no time), the statements compare it the
+ * same way (`storedNumberSql`), and a backfill fills it (`isNumberSql`).
+ */
+export function storedNumber(cell: unknown): number | null {
+  return typeof cell === 'number' ? cell : typeof cell === 'bigint' ? Number(cell) : null;
+}
+
+/** `storedNumber` in SQL, for a column that may hold anything: its number, or 0. */
+export function storedNumberSql(column: string): string {
+  return `(CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} ELSE 0 END)`;
+}
+
+/** Whether a column holds a number (not NULL, text or a blob). */
+export function isNumberSql(column: string): string {
+  return `typeof(${column}) IN ('integer', 'real')`;
+}
+
+/**
  * How SQLite stores a value in a column (its type affinity, sqlite.org/datatype3.html §3.1),
  * plus `json`: a column declared with a type containing JSON, whose values the store keeps as
  * JSON text.

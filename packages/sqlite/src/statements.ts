@@ -17,7 +17,7 @@ import {
 import type { Database } from 'better-sqlite3';
 import type { RowCodec } from './codec.js';
 import { type NamedStatement, prepareNamed, type Slots } from './named.js';
-import { quote, type SystemColumns } from './schema.js';
+import { quote, type SystemColumns, storedNumberSql } from './schema.js';
 
 /**
  * The slot of each named parameter in a write's values (`Slots`); the value columns' cells,
@@ -103,25 +103,27 @@ export function sqliteStatements(
   const written = [...codec.columns, ...(hasHash ? [system.hash] : [])].map(quote);
   const writtenParams = [...cellParams, ...(hasHash ? ['@hash'] : [])];
   const fieldColumn = { version: system.version, modifiedAt: system.modifiedAt, hash: system.hash } as const;
+  const storedModifiedAt = storedNumberSql(q(system.modifiedAt));
 
   /**
    * "In one of the states", as SQL with its parameters under `name`. One state (every
    * If-Match a client sends, every pinned write) compares the columns directly; a list is one
    * JSON parameter of state keys (`stateKeys`), compared with the record's state as one text.
-   * A missing version or time counts as 0; a missing hash stays NULL, so it is in no state and
-   * out of none (a comparison with NULL is never true, and NOT of it neither).
+   * A version or time that is missing or no number counts as 0 (`storedNumberSql`); a missing
+   * hash stays NULL, so it is in no state and out of none (a comparison with NULL is never
+   * true, and NOT of it neither).
    */
   const inStates = (set: StateSet, name: 'anyOf' | 'noneOf'): string => {
     const field = q(fieldColumn[set.field]);
     if (set.states.length === 1) {
       return set.field === 'hash'
         ? `${field} = @${name}`
-        : `(${q(system.incarnation)} IS @${name}Incarnation AND coalesce(${field}, 0) = @${name})`;
+        : `(${q(system.incarnation)} IS @${name}Incarnation AND ${storedNumberSql(field)} = @${name})`;
     }
     const state =
       set.field === 'hash'
         ? field
-        : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(coalesce(${field}, 0) AS INTEGER)`;
+        : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(${storedNumberSql(field)} AS INTEGER)`;
     return `${state} IN (SELECT value FROM json_each(@${name}))`;
   };
   /** Puts a state set's values in its slots: `slot` for the value (or the list), `incarnationSlot`. */
@@ -137,7 +139,7 @@ export function sqliteStatements(
     const parts: string[] = [];
     if (c.anyOf) parts.push(inStates(c.anyOf, 'anyOf'));
     if (c.noneOf) parts.push(`NOT ${inStates(c.noneOf, 'noneOf')}`);
-    if (c.modifiedAtMost !== undefined) parts.push(`coalesce(${q(system.modifiedAt)}, 0) <= @since`);
+    if (c.modifiedAtMost !== undefined) parts.push(`${storedModifiedAt} <= @since`);
     return parts.length === 0 ? '1' : parts.join(' AND ');
   };
   const conditionValues = (c: DriverCondition, values: unknown[]): unknown[] => {
@@ -151,8 +153,8 @@ export function sqliteStatements(
     VALUES (@key, ${writtenParams.join(', ')}, 1, @now, @incarnation)`;
   // An update never sets the incarnation: a record keeps the one it was created with (or none).
   const bumped = [
-    `${quote(system.version)} = coalesce(${q(system.version)}, 0) + 1`,
-    `${quote(system.modifiedAt)} = max(@now, coalesce(${q(system.modifiedAt)}, 0) + 1)`,
+    `${quote(system.version)} = ${storedNumberSql(q(system.version))} + 1`,
+    `${quote(system.modifiedAt)} = max(@now, ${storedModifiedAt} + 1)`,
   ];
   // A write returns only the system columns: the value is the one just written.
   const returning = `RETURNING ${[system.version, system.modifiedAt, system.incarnation, ...(hasHash ? [system.hash] : [])].map(quote).join(', ')}`;
@@ -170,7 +172,7 @@ export function sqliteStatements(
     quickUpdate: (c: DriverCondition) =>
       `UPDATE ${t} SET ${[...assigned, `${quote(system.version)} = @version`, `${quote(system.modifiedAt)} = @now`].join(', ')}
         WHERE ${key} = @key AND ${conditionSql(c)}
-          AND (coalesce(${q(system.modifiedAt)}, 0) < @now OR (@lenient AND coalesce(${q(system.modifiedAt)}, 0) = @now))`,
+          AND (${storedModifiedAt} < @now OR (@lenient AND ${storedModifiedAt} = @now))`,
     upsert: (c: DriverCondition) =>
       `${insert} ON CONFLICT (${key}) DO UPDATE SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
         WHERE ${conditionSql(c)} ${returning}`,

@@ -79,6 +79,45 @@ describe('row mode', () => {
     expect(written.ok && written.record.version).toBe(3);
     expect((await store.get('t'))?.lastModified).toEqual(expect.any(Number));
   });
+  it.each([
+    ['text', "'v1.2'"],
+    ['a blob', "x'0102'"],
+  ])('reads a version that is %s (another writer’s) as 0, and every condition on it works', async (_, stored) => {
+    const { db, store } = memoryTable();
+    db.prepare(
+      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('v', 'V', 1, 'null', ${stored}, 5)`,
+    ).run();
+    const read = await store.get('v');
+    expect(read).toMatchObject({ version: 0, value: { title: 'V' } });
+    // Its tag names it, a stale one does not, and a list holding it matches too.
+    const stale = await store.put(
+      'v',
+      { title: 'no', count: 0, details: null },
+      { etagIn: [{ weak: false, opaque: 'v9' }] },
+    );
+    expect(stale.ok).toBe(false);
+    const listed = await store.put(
+      'v',
+      { title: 'V2', count: 2, details: null },
+      { etagIn: [{ weak: false, opaque: 'v9' }, read?.etag as never] },
+    );
+    expect(listed.ok && listed.record.version).toBe(1);
+    expect((await store.get('v'))?.value.title).toBe('V2');
+  });
+
+  it('reads a version that is text as 0 under a single If-Match, and update() changes the row', async () => {
+    const { db, store } = memoryTable();
+    db.prepare(
+      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('w', 'W', 1, 'null', 'draft', 5)`,
+    ).run();
+    const read = await store.get('w');
+    const written = await store.put('w', { title: 'W2', count: 2, details: null }, { etagIn: [read?.etag as never] });
+    expect(written.ok && written.record.version).toBe(1);
+    db.prepare(`UPDATE items SET version = 'draft' WHERE id = 'w'`).run();
+    const updated = await store.update('w', (value) => ({ ...value, count: value.count + 1 }), UNCONDITIONAL);
+    expect(updated.ok && updated.record.value.count).toBe(3);
+    expect(db.prepare(`SELECT version FROM items WHERE id = 'w'`).pluck().get()).toBe(1);
+  });
 });
 
 describe('configuration', () => {

@@ -267,6 +267,42 @@ describe('backfillSqlite', () => {
     db.close();
   });
 
+  it('fills a version or time another writer left as text or a blob, as the store reads them (version 0, no time)', async () => {
+    const db = openDatabase(join(files.dir, 'foreign-types.db'));
+    db.exec('CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)');
+    addSystemColumns(db, 'notes');
+    const insert = db.prepare('INSERT INTO notes (id, body, version, modified_at) VALUES (?, ?, ?, ?)');
+    insert.run('text', 'a', 'v1.2', '2024-05-01T10:00:00Z');
+    insert.run('blob', 'b', Buffer.from([7]), Buffer.from([8]));
+    insert.run('fine', 'c', 4, 1_700_000_000_000);
+    const store = createSqliteStore<{ body: string }>({ db, table: 'notes' });
+    const tags = new Map<string, unknown>();
+    for (const key of ['text', 'blob']) {
+      const read = await store.get(key);
+      expect(read?.version).toBe(0);
+      expect(read?.lastModified).toBeUndefined();
+      tags.set(key, read?.etag);
+    }
+
+    const before = Date.now();
+    const result = await backfillSqlite({ db, table: 'notes' });
+    expect(result).toMatchObject({ complete: true, run: { scanned: 2, updated: 2 } });
+    const rows = db.prepare('SELECT id, version, modified_at AS modifiedAt FROM notes ORDER BY id').all();
+    expect(rows).toEqual([
+      { id: 'blob', version: 0, modifiedAt: expect.any(Number) },
+      { id: 'fine', version: 4, modifiedAt: 1_700_000_000_000 },
+      { id: 'text', version: 0, modifiedAt: expect.any(Number) },
+    ]);
+    for (const row of rows as { modifiedAt: number }[])
+      expect(row.modifiedAt === 1_700_000_000_000 || row.modifiedAt >= before).toBe(true);
+    // The tags handed out before still name the same content: version 0 it was, version 0 it is.
+    for (const [key, etag] of tags) {
+      const written = await store.put(key, { body: 'new' }, { etagIn: [etag as never] });
+      expect(written.ok && written.record.version).toBe(1);
+    }
+    db.close();
+  });
+
   it('stops on a transport error with the checkpoint of the last completed batch', async () => {
     const file = join(files.dir, 'closed.db');
     const db = openDatabase(file);
