@@ -4,8 +4,10 @@
  *
  * Items are read with a parallel Scan (`segments`, each a lane with its own
  * `LastEvaluatedKey`, so a run resumes each segment after its last completed page), filtered
- * to those lacking a system attribute. Each item is written with ONE `UpdateItem` that sets
- * only the missing system attributes, its ConditionExpression pinned to the exact state read:
+ * to those lacking a system attribute: missing, NULL, or of another type than the store writes
+ * (another writer's ISO string where the time goes), which the store reads as missing too.
+ * Each item is written with ONE `UpdateItem` that sets only those system attributes, its
+ * ConditionExpression pinned to the exact state read:
  * every system attribute (and the store's write id) equal to what was read, or missing if it
  * was. An item written in between fails its condition and is left alone.
  *
@@ -92,7 +94,14 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
   const keyNames = [table.partitionKey, ...(table.sortKey === undefined ? [] : [table.sortKey])];
   const NULL: AttributeValue = { S: 'NULL' };
   const missing = (name: string) => `(attribute_not_exists(${name}) OR attribute_type(${name}, :null))`;
-  const lacking = [missing('#version'), missing('#modifiedAt'), ...(hashing ? [missing('#hash')] : [])].join(' OR ');
+  /** Lacking, to the store (items.ts): not of the type it writes, a number or a string. */
+  const notOfType = (name: string, type: 'N' | 'S') => `NOT attribute_type(${name}, :${type})`;
+  const lacking = [
+    notOfType('#version', 'N'),
+    notOfType('#modifiedAt', 'N'),
+    ...(hashing ? [notOfType('#hash', 'S')] : []),
+  ].join(' OR ');
+  const lackingValues: Item = { ':N': { S: 'N' }, ...(hashing ? { ':S': { S: 'S' } } : {}) };
   const guard = errorGuard(toIfMatchError);
   const isMissing = (value: AttributeValue | undefined) => value === undefined || value.NULL === true;
 
@@ -102,7 +111,7 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
         TableName: table.name,
         FilterExpression: lacking,
         ExpressionAttributeNames: usedNames([lacking], names),
-        ExpressionAttributeValues: { ':null': NULL },
+        ExpressionAttributeValues: lackingValues,
         Limit: limit,
         ConsistentRead: true,
         ...(segments > 1 ? { Segment: lane, TotalSegments: segments } : {}),
@@ -176,7 +185,7 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
         const record = items.fromItem(item);
         return {
           key: record.key,
-          version: isMissing(item[system.version]) ? null : record.version,
+          version: item[system.version]?.N === undefined ? null : record.version,
           modifiedAt: record.modifiedAt,
           hash: record.hash,
           value: () => record.value,

@@ -229,6 +229,39 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
     client.destroy();
   });
 
+  it('fills a version or time of another type (another writer’s string or boolean), as the store reads them', async () => {
+    const client = (await start()).client();
+    await createTable(client, 'foreign-types');
+    const put = (item: Record<string, unknown>) =>
+      client.send(new PutItemCommand({ TableName: 'foreign-types', Item: marshall(item) }));
+    const order = { customer: 'c', quantity: 1, lines: [] };
+    await put({ pk: 'string', ...order, version: '3', modifiedAt: '2024-05-01T10:00:00Z' });
+    await put({ pk: 'boolean', ...order, version: true, modifiedAt: false });
+    await put({ pk: 'fine', ...order, version: 4, modifiedAt: 1_700_000_000_000 });
+    const table = { name: 'foreign-types', partitionKey: 'pk' };
+    const store = createDynamoStore<Order, string>({ client, table });
+    const before = new Map<string, StoredRecord<Order, string>>();
+    for (const key of ['string', 'boolean']) {
+      const read = await store.get(key);
+      expect(read?.version).toBe(0);
+      expect(read?.lastModified).toBeUndefined();
+      before.set(key, read as StoredRecord<Order, string>);
+    }
+
+    const started = Date.now();
+    const report = await backfillDynamo({ client, table });
+    expect(report.run).toEqual({ scanned: 2, updated: 2, skipped: 0, errors: 0 });
+    const items = new Map((await rawItems(client, 'foreign-types')).map((item) => [item.pk, item]));
+    for (const key of ['string', 'boolean']) {
+      expect(items.get(key)).toMatchObject({ version: 0, modifiedAt: expect.any(Number) });
+      expect(items.get(key)?.modifiedAt).toBeGreaterThanOrEqual(started);
+    }
+    expect(items.get('fine')).toMatchObject({ version: 4, modifiedAt: 1_700_000_000_000 });
+    // The tags handed out before name the same content still: version 0 it was, version 0 it is.
+    expect(await expectValidForSameContentOrStale(store, before)).toBe(2);
+    client.destroy();
+  });
+
   it('resumes every segment where it stopped, and a dry run writes nothing', async () => {
     const client = (await start()).client();
     await createTable(client, 'segments');

@@ -6,8 +6,9 @@
  * BSON type only (`$gt: "a"` never matches a number), so the scan walks the types in MongoDB's
  * sort order (numbers, strings, objects, ObjectIds, …), one after the other, `$type` and `$gt`
  * within each; a type the server cannot page by is never passed over silently (the run stops
- * and says so). Each document is written with ONE `updateOne` that sets only the missing
- * system fields, its filter pinned to the exact state read: every system field equal to what
+ * and says so). Each document is written with ONE `updateOne` that sets only the system
+ * fields the store reads as missing (absent, null, or holding no number: another writer's
+ * string or date), its filter pinned to the exact state read: every system field equal to what
  * was read (`null` matches a missing field). A document written in between fails its filter
  * and is left alone.
  *
@@ -25,6 +26,7 @@
 import type { BackfillJson, BackfillOptions, BackfillReport } from '@ifmatch/core';
 import { errorGuard, IfMatchError, runBackfill } from '@ifmatch/core/driver';
 import { BSON, type Collection, type Db, type Document, type Filter, type MongoClient } from 'mongodb';
+import { holdsNumber, storedModifiedAt, storedVersion } from './documents.js';
 import { toIfMatchError } from './errors.js';
 import { fieldNamesOf } from './filters.js';
 import type { MongoFields } from './index.js';
@@ -86,7 +88,9 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
       : (options.db as MongoClient).db(options.database);
   const collection: Collection<Document> = db.collection(options.collection);
   const fields = fieldNamesOf(options.fields);
-  const lacking: Filter<Document> = { $or: [{ [fields.version]: null }, { [fields.modifiedAt]: null }] };
+  // Missing to the store: no number at all (missing, null, or another writer's string or date).
+  const noNumber = { $not: { $type: 'number' } };
+  const lacking: Filter<Document> = { $or: [{ [fields.version]: noNumber }, { [fields.modifiedAt]: noNumber }] };
   const system = [fields.version, fields.modifiedAt, fields.incarnation, fields.hash];
   /** Types the server refused to page by: checked for documents at the end, never passed over. */
   const refused = new Set<number>();
@@ -146,7 +150,6 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
       ]),
     ),
   });
-  const number = (value: unknown) => (value === undefined || value === null ? null : Number(value));
 
   return runBackfill<Document>(
     {
@@ -157,8 +160,10 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
       scan: (_lane, after, limit) => guard('read', () => scan(after, limit)),
       stateOf: (document) => ({
         key: document[fields.key],
-        version: number(document[fields.version]),
-        modifiedAt: number(document[fields.modifiedAt]),
+        // As the store reads them: a version that holds no number is missing (the store serves
+        // it as version 0), and so is a time that is not one number.
+        version: holdsNumber(document[fields.version]) ? storedVersion(document[fields.version]) : null,
+        modifiedAt: storedModifiedAt(document[fields.modifiedAt]),
         hash: null,
         value: () => document,
       }),

@@ -109,6 +109,11 @@ function numbersOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value.filter(isBsonNumber) : isBsonNumber(value) ? [value] : [];
 }
 
+/** Whether a stored version or time holds a number at all: what `$type: 'number'` matches (see above). */
+export function holdsNumber(value: unknown): boolean {
+  return numbersOf(value).length > 0;
+}
+
 /** A stored version as the store reads it (see above). */
 export function storedVersion(value: unknown): number {
   if (typeof value === 'number') return value; // what the store writes: no array made

@@ -201,6 +201,40 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
     expect(await items.findOne({ _id: keyOf(3) as never })).toMatchObject({ version: 0, modifiedAt: 5 });
   });
 
+  it('fills a version or time that holds no number (another writer’s string, boolean or date), as the store reads them', async () => {
+    const { client } = await connect();
+    const db = client.db('ifmatch_backfill');
+    const items = db.collection('foreign-types');
+    const date = new Date('2024-05-01T10:00:00Z');
+    await items.insertMany([
+      { _id: 'string' as never, customer: 'a', quantity: 1, lines: [], version: '3', modifiedAt: 'yesterday' },
+      { _id: 'boolean' as never, customer: 'b', quantity: 2, lines: [], version: true, modifiedAt: date },
+      { _id: 'fine' as never, customer: 'c', quantity: 3, lines: [], version: 4, modifiedAt: 1_700_000_000_000 },
+      { _id: 'one' as never, customer: 'd', quantity: 4, lines: [], version: [5], modifiedAt: 1_700_000_000_000 },
+    ]);
+    const store = createMongoStore<Order, string>({ db, collection: 'foreign-types' });
+    const before = new Map<string, StoredRecord<Order, string>>();
+    for (const key of ['string', 'boolean']) {
+      const read = await store.get(key);
+      expect(read?.version).toBe(0);
+      expect(read?.lastModified).toBeUndefined();
+      before.set(key, read as StoredRecord<Order, string>);
+    }
+
+    const started = Date.now();
+    const report = await backfillMongo({ db, collection: 'foreign-types' });
+    expect(report.run).toEqual({ scanned: 2, updated: 2, skipped: 0, errors: 0 });
+    for (const key of ['string', 'boolean']) {
+      const document = await items.findOne({ _id: key as never });
+      expect(document).toMatchObject({ version: 0, modifiedAt: expect.any(Number) });
+      expect(document?.modifiedAt).toBeGreaterThanOrEqual(started);
+    }
+    expect(await items.findOne({ _id: 'fine' as never })).toMatchObject({ version: 4, modifiedAt: 1_700_000_000_000 });
+    expect(await items.findOne({ _id: 'one' as never })).toMatchObject({ version: [5] });
+    // The tags handed out before name the same content still: version 0 it was, version 0 it is.
+    expect(await expectValidForSameContentOrStale(store, before)).toBe(2);
+  });
+
   it('pages by _id through every BSON type in order, resumes after an interruption, and a dry run writes nothing', async () => {
     const { server, client } = await connect();
     const db = client.db('ifmatch_backfill');

@@ -14,7 +14,10 @@
  * and the content when a hash is stored): a record written in between is left alone.
  */
 
-/** A record as a backfill read it. Missing (absent or NULL) fields are `null`. */
+/**
+ * A record as a backfill read it. Fields the store reads as missing are `null`: absent, NULL,
+ * or of a type the store does not read (a version that is no number).
+ */
 export interface BackfillState {
   /** The key, as the store reports keys (for progress and failures). */
   readonly key: unknown;
