@@ -26,7 +26,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { BackfillHashOptions, BackfillJson, BackfillOptions, BackfillReport } from '@ifmatch/core';
-import { errorGuard, runBackfill } from '@ifmatch/core/driver';
+import { errorGuard, IfMatchError, runBackfill } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
 import { usedNames } from './expressions.js';
 import type { DynamoAttributes } from './index.js';
@@ -182,7 +182,18 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
       count: async () => undefined,
       scan: (lane, after, limit) => guard('read', () => scan(lane, after, limit)),
       stateOf: (item) => {
-        const record = items.fromItem(item);
+        let record: ReturnType<typeof items.fromItem>;
+        try {
+          record = items.fromItem(item);
+        } catch (error) {
+          // A number past what JavaScript holds (1e20 in a member), say: this item is a failure of
+          // the run, named by its raw key, and the run goes on.
+          const key = Object.fromEntries(keyNames.map((name) => [name, item[name]]));
+          throw new IfMatchError(
+            'INVALID_VALUE',
+            `the item ${JSON.stringify(key)} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
         return {
           key: record.key,
           version: item[system.version]?.N === undefined ? null : record.version,

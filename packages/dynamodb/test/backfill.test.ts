@@ -1,5 +1,6 @@
 import {
   BatchWriteItemCommand,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -229,7 +230,7 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
     client.destroy();
   });
 
-  it('fills a version or time of another type (another writer’s string or boolean), as the store reads them', async () => {
+  it('fills a version or time of another type (another writer’s string or boolean), as the store reads them; an unreadable item is a failure, not the end', async () => {
     const client = (await start()).client();
     await createTable(client, 'foreign-types');
     const put = (item: Record<string, unknown>) =>
@@ -238,6 +239,13 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
     await put({ pk: 'string', ...order, version: '3', modifiedAt: '2024-05-01T10:00:00Z' });
     await put({ pk: 'boolean', ...order, version: true, modifiedAt: false });
     await put({ pk: 'fine', ...order, version: 4, modifiedAt: 1_700_000_000_000 });
+    // A number no JavaScript value holds (the SDK cannot unmarshall it): a failure of the run, not its end.
+    await client.send(
+      new PutItemCommand({
+        TableName: 'foreign-types',
+        Item: { pk: { S: 'huge' }, big: { N: '12345678901234567890.5' } },
+      }),
+    );
     const table = { name: 'foreign-types', partitionKey: 'pk' };
     const store = createDynamoStore<Order, string>({ client, table });
     const before = new Map<string, StoredRecord<Order, string>>();
@@ -250,7 +258,10 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
 
     const started = Date.now();
     const report = await backfillDynamo({ client, table });
-    expect(report.run).toEqual({ scanned: 2, updated: 2, skipped: 0, errors: 0 });
+    expect(report.run).toEqual({ scanned: 3, updated: 2, skipped: 0, errors: 1 });
+    expect(report.complete).toBe(true);
+    expect(report.failures).toEqual([{ key: undefined, message: expect.stringMatching(/"huge".*cannot be read/) }]);
+    await client.send(new DeleteItemCommand({ TableName: 'foreign-types', Key: { pk: { S: 'huge' } } }));
     const items = new Map((await rawItems(client, 'foreign-types')).map((item) => [item.pk, item]));
     for (const key of ['string', 'boolean']) {
       expect(items.get(key)).toMatchObject({ version: 0, modifiedAt: expect.any(Number) });

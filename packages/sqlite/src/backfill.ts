@@ -21,7 +21,15 @@ import type { Database, Statement } from 'better-sqlite3';
 import { columnsCodec, documentCodec, fromInteger, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
-import { DEFAULT_COLUMNS, isNumberSql, quote, readTableShape, type SystemColumns, storedNumber } from './schema.js';
+import {
+  checkSystemColumns,
+  DEFAULT_COLUMNS,
+  isNumberSql,
+  quote,
+  readTableShape,
+  type SystemColumns,
+  storedNumber,
+} from './schema.js';
 
 /** `backfillSqlite`'s options: the store's own (table, names, document column, strategy, secret), and the run's. */
 export interface SqliteBackfillOptions extends BackfillOptions, BackfillHashOptions {
@@ -57,9 +65,10 @@ function keyFromJson(json: BackfillJson): unknown {
 }
 
 /**
- * Brings the table's rows up to date: `version` NULL → 0, `modified_at` NULL → now, and under
- * the hash strategy `etag_hash` NULL → the hash of the row's value, each row only if nobody
- * wrote it since it was read. Idempotent; resumable from `checkpoint`.
+ * Brings the table's rows up to date: a `version` that is NULL or no finite number (another
+ * writer's text, say) → 0, such a `modified_at` → now, and under the hash strategy
+ * `etag_hash` NULL → the hash of the row's value, each row only if nobody wrote it since it
+ * was read. Idempotent; resumable from `checkpoint`.
  */
 export async function backfillSqlite(options: SqliteBackfillOptions): Promise<BackfillReport> {
   const { db, table } = options;
@@ -67,11 +76,7 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
   const shape = readTableShape(db, table);
   const hashing = options.strategy === 'hash';
   const needed = [system.key, system.version, system.modifiedAt, system.incarnation, ...(hashing ? [system.hash] : [])];
-  for (const name of needed) {
-    if (!shape.columns.has(name)) {
-      throw new TypeError(`table ${table} has no column ${name} (add the system columns: addSystemColumns(db, table))`);
-    }
-  }
+  checkSystemColumns(shape, table, system, needed);
   const codec: RowCodec<unknown> =
     options.documentColumn === undefined
       ? columnsCodec(shape.columns, new Set(Object.values(system)), system.key)

@@ -21,7 +21,14 @@ import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './code
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import type { NamedStatement, Slots } from './named.js';
-import { DEFAULT_COLUMNS, keyUniqueness, readTableShape, type SystemColumns, storedNumber } from './schema.js';
+import {
+  checkSystemColumns,
+  DEFAULT_COLUMNS,
+  keyUniqueness,
+  readTableShape,
+  type SystemColumns,
+  storedNumber,
+} from './schema.js';
 import { type SqliteWrite, sqliteStatements } from './statements.js';
 
 export { backfillSqlite, type SqliteBackfillOptions } from './backfill.js';
@@ -68,11 +75,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
   const lockTimeoutMs = options.lockTimeoutMs ?? 5000;
   const system: SystemColumns = { ...DEFAULT_COLUMNS, ...options.columns };
   const shape = readTableShape(db, table);
-  for (const name of [system.key, system.version, system.modifiedAt, system.incarnation]) {
-    if (!shape.columns.has(name)) {
-      throw new TypeError(`table ${table} has no column ${name} (add the system columns: addSystemColumns(db, table))`);
-    }
-  }
+  checkSystemColumns(shape, table, system, [system.key, system.version, system.modifiedAt, system.incarnation]);
   if (options.documentColumn === undefined && shape.columns.has('__proto__')) {
     // better-sqlite3 builds each row as a plain object: such a column's value is lost on read.
     throw new TypeError(`table ${table} has a column named __proto__, which better-sqlite3 cannot read back`);

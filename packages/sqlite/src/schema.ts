@@ -25,22 +25,25 @@ export const DEFAULT_COLUMNS: SystemColumns = {
 
 /**
  * A version or modification time as the store reads it. SQLite keeps what it is given, so
- * another writer may have left text (`'v1.2'`, an ISO date) or a blob in an INTEGER column:
- * anything but a number reads as missing (version 0, no time), the statements compare it the
- * same way (`storedNumberSql`), and a backfill fills it (`isNumberSql`).
+ * another writer may have left text (`'v1.2'`, an ISO date), a blob or an infinite real in an
+ * INTEGER column: anything but a finite number reads as missing (version 0, no time), the
+ * statements compare it the same way (`storedNumberSql`), and a backfill fills it
+ * (`isNumberSql`). A column of TEXT affinity would turn every number the store writes into
+ * text: `checkSystemColumns` refuses one.
  */
 export function storedNumber(cell: unknown): number | null {
-  return typeof cell === 'number' ? cell : typeof cell === 'bigint' ? Number(cell) : null;
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
+  return typeof cell === 'bigint' ? Number(cell) : null;
+}
+
+/** Whether a column holds a finite number (not NULL, text, a blob or an infinite real), in SQL. */
+export function isNumberSql(column: string): string {
+  return `(typeof(${column}) = 'integer' OR (typeof(${column}) = 'real' AND abs(${column}) < 9e999))`;
 }
 
 /** `storedNumber` in SQL, for a column that may hold anything: its number, or 0. */
 export function storedNumberSql(column: string): string {
-  return `(CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} ELSE 0 END)`;
-}
-
-/** Whether a column holds a number (not NULL, text or a blob). */
-export function isNumberSql(column: string): string {
-  return `typeof(${column}) IN ('integer', 'real')`;
+  return `(CASE WHEN ${isNumberSql(column)} THEN ${column} ELSE 0 END)`;
 }
 
 /**
@@ -53,6 +56,41 @@ export type Affinity = 'integer' | 'text' | 'blob' | 'real' | 'numeric' | 'json'
 export interface TableShape {
   /** Every column of the table, with its affinity. */
   readonly columns: ReadonlyMap<string, Affinity>;
+  /** Every column of the table, with its declared type as written. */
+  readonly declared: ReadonlyMap<string, string>;
+}
+
+/** Whether SQLite stores a number written to a column of this declared type as text (TEXT affinity). */
+function keepsNumbersAsText(declared: string): boolean {
+  const type = declared.toUpperCase();
+  return !type.includes('INT') && (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT'));
+}
+
+/**
+ * Refuses a table without one of the columns `needed`, or whose version or modification-time
+ * column has TEXT affinity (declared TEXT, VARCHAR, …): SQLite would keep every number the
+ * store writes there as text, which reads as missing, so every row would read as version 0
+ * and a stale tag of version 0 would match it.
+ */
+export function checkSystemColumns(
+  shape: TableShape,
+  table: string,
+  system: SystemColumns,
+  needed: readonly string[],
+): void {
+  for (const name of needed) {
+    if (!shape.columns.has(name)) {
+      throw new TypeError(`table ${table} has no column ${name} (add the system columns: addSystemColumns(db, table))`);
+    }
+  }
+  for (const name of [system.version, system.modifiedAt]) {
+    const declared = shape.declared.get(name) ?? '';
+    if (keepsNumbersAsText(declared)) {
+      throw new TypeError(
+        `column ${name} of table ${table} is declared ${declared}: SQLite would keep the numbers the store writes there as text; declare it INTEGER`,
+      );
+    }
+  }
 }
 
 /**
@@ -101,7 +139,10 @@ export function readTableShape(db: Database, table: string): TableShape {
     type: string;
   }[];
   if (rows.length === 0) throw new TypeError(`table ${table} does not exist`);
-  return { columns: new Map(rows.map((row) => [row.name, affinityOf(row.type)])) };
+  return {
+    columns: new Map(rows.map((row) => [row.name, affinityOf(row.type)])),
+    declared: new Map(rows.map((row) => [row.name, row.type])),
+  };
 }
 
 export interface DefaultTableOptions {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorCodeOf } from '@ifmatch/contract';
 import { UNCONDITIONAL } from '@ifmatch/core';
-import { addSystemColumns, createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
+import { addSystemColumns, backfillSqlite, createDefaultTable, createSqliteStore } from '@ifmatch/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContractTable, openDatabase, tempDir } from './helpers.js';
@@ -118,6 +118,44 @@ describe('row mode', () => {
     expect(updated.ok && updated.record.value.count).toBe(3);
     expect(db.prepare(`SELECT version FROM items WHERE id = 'w'`).pluck().get()).toBe(1);
   });
+
+  it('reads an infinite modification time as none, compares it so, and its first write stores a real time', async () => {
+    const db = new Database(':memory:');
+    createContractTable(db, 'items');
+    const store = createSqliteStore<Doc>({ db, table: 'items', strategy: 'timestamp' });
+    db.prepare(
+      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('i', 'I', 1, 'null', 3, 9e999)`,
+    ).run();
+    const read = await store.get('i');
+    expect(read?.lastModified).toBeUndefined();
+    const written = await store.put('i', { title: 'I2', count: 2, details: null }, { etagIn: [read?.etag as never] });
+    expect(written.ok).toBe(true);
+    expect(Number.isFinite(db.prepare(`SELECT modified_at FROM items WHERE id = 'i'`).pluck().get())).toBe(true);
+    // The tag it was read under is stale now.
+    const again = await store.put('i', { title: 'I3', count: 3, details: null }, { etagIn: [read?.etag as never] });
+    expect(again.ok).toBe(false);
+    expect((await store.get('i'))?.value.title).toBe('I2');
+  });
+
+  it('never lets a list of tags match a version another writer moved to a fraction (2 → 2.5)', async () => {
+    const { db, store } = memoryTable();
+    const first = await store.create('f', { title: 'F', count: 1, details: null });
+    if (!first.ok) throw new Error('unexpected');
+    const second = await store.put('f', { title: 'F2', count: 2, details: null }, UNCONDITIONAL);
+    if (!second.ok) throw new Error('unexpected');
+    expect(second.record.version).toBe(2);
+    db.prepare(`UPDATE items SET version = 2.5, title = 'theirs' WHERE id = 'f'`).run();
+    const stale = second.record.etag;
+    const listed = await store.put(
+      'f',
+      { title: 'mine', count: 3, details: null },
+      { etagIn: [first.record.etag, stale] },
+    );
+    expect(listed.ok).toBe(false);
+    const single = await store.put('f', { title: 'mine', count: 3, details: null }, { etagIn: [stale] });
+    expect(single.ok).toBe(false);
+    expect((await store.get('f'))?.value.title).toBe('theirs');
+  });
 });
 
 describe('configuration', () => {
@@ -148,6 +186,20 @@ describe('configuration', () => {
     expect(() => createSqliteStore({ db, table: 't' })).toThrow(/modified_at/);
     db.exec('CREATE TABLE u (id TEXT PRIMARY KEY, version INTEGER, modified_at INTEGER)');
     expect(() => createSqliteStore({ db, table: 'u' })).toThrow(/incarnation.*addSystemColumns/);
+  });
+
+  it.each([
+    ['version', 'TEXT'],
+    ['modified_at', 'VARCHAR(32)'],
+  ])('refuses a %s column declared %s, which would keep the numbers written there as text', async (column, type) => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, title TEXT, version INTEGER, modified_at INTEGER, incarnation TEXT)`);
+    db.exec(`ALTER TABLE t RENAME COLUMN ${column} TO old_${column}`);
+    db.exec(`ALTER TABLE t ADD COLUMN ${column} ${type}`);
+    expect(() => createSqliteStore({ db, table: 't' })).toThrow(
+      new RegExp(`${column} of table t is declared ${type.replace(/[()]/g, '\\$&')}`),
+    );
+    await expect(backfillSqlite({ db, table: 't' })).rejects.toThrow(/declare it INTEGER/);
   });
 
   it('refuses the hash strategy without a hash column with NOT_SUPPORTED', () => {

@@ -49,7 +49,11 @@ export interface BackfillSource<R> {
   count(): Promise<number | undefined>;
   /** Reads up to `limit` records lacking a system field, after `after` (null: from the start). */
   scan(lane: number, after: BackfillJson, limit: number): Promise<BackfillPage<R>>;
-  /** The record's key, system fields and value. */
+  /**
+   * The record's key, system fields and value. It may throw for a record it cannot read (a
+   * number the driver cannot convert, say): that record is a failure of the run (its key
+   * unknown, so the message should name it), not the end of it.
+   */
   stateOf(record: R): BackfillState;
   /**
    * Writes each change, pinned to the exact state read: its key, every system field
@@ -223,19 +227,26 @@ export async function runBackfill<R>(
     const page = await source.scan(index, lane.after, batchSize);
     const now = clock();
     const changes: BackfillChange<R>[] = [];
+    /** The key of each change. */
+    const keys: unknown[] = [];
     const failed: BackfillFailure[] = [];
     for (const record of page.records) {
-      const state = source.stateOf(record);
+      let key: unknown;
       try {
+        const state = source.stateOf(record);
+        key = state.key;
         const fields = await planBackfill(state, now, hashValue);
-        if (fields !== undefined) changes.push({ record, fields });
+        if (fields !== undefined) {
+          changes.push({ record, fields });
+          keys.push(key);
+        }
       } catch (error) {
-        failed.push({ key: state.key, message: error instanceof Error ? error.message : String(error) });
+        failed.push({ key, message: error instanceof Error ? error.message : String(error) });
       }
     }
     const written = dryRun ? changes.map(() => true) : await source.apply(changes);
-    const updated = changes.filter((_, i) => written[i] === true).map((c) => source.stateOf(c.record).key);
-    const skipped = changes.filter((_, i) => written[i] !== true).map((c) => source.stateOf(c.record).key);
+    const updated = keys.filter((_, i) => written[i] === true);
+    const skipped = keys.filter((_, i) => written[i] !== true);
     lanes[index] = { after: page.next, done: page.done };
     run = addCounts(run, {
       scanned: page.records.length,
