@@ -14,7 +14,6 @@ import {
   defineStore,
   errorGuard,
   type StoreDriver,
-  storedTime,
 } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
 import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
@@ -106,7 +105,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     key: key as K,
     value,
     version: storedNumber(row[system.version]) ?? 0,
-    modifiedAt: storedTime(row[system.modifiedAt]),
+    modifiedAt: storedNumber(row[system.modifiedAt]),
     incarnation: (row[system.incarnation] as string | null) ?? null,
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
   });

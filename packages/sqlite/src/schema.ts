@@ -25,20 +25,24 @@ export const DEFAULT_COLUMNS: SystemColumns = {
 
 /**
  * A version or modification time as the store reads it. SQLite keeps what it is given, so
- * another writer may have left text (`'v1.2'`, an ISO date), a blob or an infinite real in an
- * INTEGER column: anything but a finite number reads as missing (version 0, no time), the
- * statements compare it the same way (`storedNumberSql`), and a backfill fills it
- * (`isNumberSql`). A column of TEXT affinity would turn every number the store writes into
+ * another writer may have left text (`'v1.2'`, an ISO date), a blob, a fraction or a number too
+ * large to count on from (2^53, where one more is the same double, or an infinite real) in an
+ * INTEGER column: anything but a whole number within ±(2^53 − 2) reads as missing (version 0,
+ * no time), the statements compare it the same way (`storedNumberSql`), and a backfill fills
+ * it (`isNumberSql`). A column of TEXT affinity would turn every number the store writes into
  * text: `checkSystemColumns` refuses one.
  */
 export function storedNumber(cell: unknown): number | null {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
-  return typeof cell === 'bigint' ? Number(cell) : null;
+  if (typeof cell === 'bigint') return cell >= -MAX_COUNTABLE_BIG && cell <= MAX_COUNTABLE_BIG ? Number(cell) : null;
+  return typeof cell === 'number' && Number.isInteger(cell) && Math.abs(cell) <= MAX_COUNTABLE ? cell : null;
 }
+/** The largest version or time the store counts on from: one more is still exact in a double. */
+const MAX_COUNTABLE = Number.MAX_SAFE_INTEGER - 1;
+const MAX_COUNTABLE_BIG = BigInt(MAX_COUNTABLE);
 
-/** Whether a column holds a finite number (not NULL, text, a blob or an infinite real), in SQL. */
+/** Whether a column holds what `storedNumber` reads as a number, in SQL. */
 export function isNumberSql(column: string): string {
-  return `(typeof(${column}) = 'integer' OR (typeof(${column}) = 'real' AND abs(${column}) < 9e999))`;
+  return `(typeof(${column}) IN ('integer', 'real') AND ${column} = CAST(${column} AS INTEGER) AND abs(${column}) <= ${MAX_COUNTABLE})`;
 }
 
 /** `storedNumber` in SQL, for a column that may hold anything: its number, or 0. */
@@ -58,12 +62,13 @@ export interface TableShape {
   readonly columns: ReadonlyMap<string, Affinity>;
   /** Every column of the table, with its declared type as written. */
   readonly declared: ReadonlyMap<string, string>;
+  /** An ordinary table (not a view or a virtual table, whose columns' types say less). */
+  readonly ordinary: boolean;
 }
 
-/** Whether SQLite stores a number written to a column of this declared type as text (TEXT affinity). */
-function keepsNumbersAsText(declared: string): boolean {
-  const type = declared.toUpperCase();
-  return !type.includes('INT') && (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT'));
+/** A declared type in upper case, ASCII letters only, as SQLite compares type names. */
+function upper(declared: string): string {
+  return declared.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
 }
 
 /**
@@ -85,9 +90,17 @@ export function checkSystemColumns(
   }
   for (const name of [system.version, system.modifiedAt]) {
     const declared = shape.declared.get(name) ?? '';
-    if (keepsNumbersAsText(declared)) {
+    const affinity = sqliteAffinity(declared);
+    if (affinity === 'text') {
       throw new TypeError(
         `column ${name} of table ${table} is declared ${declared}: SQLite would keep the numbers the store writes there as text; declare it INTEGER`,
+      );
+    }
+    // A view's column of no numeric type (an expression, or a column of any type behind it)
+    // may store what the store writes as text: only a numeric declared type says it does not.
+    if (!shape.ordinary && affinity !== 'integer' && affinity !== 'real' && affinity !== 'numeric') {
+      throw new TypeError(
+        `column ${name} of ${table} is declared ${declared === '' ? 'with no type' : declared}: the store cannot tell that the numbers it writes there stay numbers; select it as CAST(${name} AS INTEGER) in the view`,
       );
     }
   }
@@ -121,10 +134,14 @@ export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** The affinity of a declared type, by SQLite's own rules, in their order. */
+/** The affinity of a declared type as the store treats it: `json` for a type containing JSON, SQLite's otherwise. */
 export function affinityOf(declared: string): Affinity {
-  const type = declared.toUpperCase();
-  if (type.includes('JSON')) return 'json';
+  return upper(declared).includes('JSON') ? 'json' : sqliteAffinity(declared);
+}
+
+/** The affinity of a declared type, by SQLite's own rules, in their order (sqlite.org/datatype3.html §3.1). */
+function sqliteAffinity(declared: string): Exclude<Affinity, 'json'> {
+  const type = upper(declared);
   if (type.includes('INT')) return 'integer';
   if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'text';
   if (type.includes('BLOB') || type === '') return 'blob';
@@ -139,9 +156,11 @@ export function readTableShape(db: Database, table: string): TableShape {
     type: string;
   }[];
   if (rows.length === 0) throw new TypeError(`table ${table} does not exist`);
+  const kinds = db.prepare('SELECT type FROM pragma_table_list WHERE name = ?').pluck().all(table);
   return {
     columns: new Map(rows.map((row) => [row.name, affinityOf(row.type)])),
     declared: new Map(rows.map((row) => [row.name, row.type])),
+    ordinary: kinds.includes('table'),
   };
 }
 

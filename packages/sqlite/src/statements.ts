@@ -120,13 +120,11 @@ export function sqliteStatements(
         ? `${field} = @${name}`
         : `(${q(system.incarnation)} IS @${name}Incarnation AND ${storedNumberSql(field)} = @${name})`;
     }
-    // A whole number is spelled as the state keys spell it (3, not 3.0); any other (2.5) makes
-    // the state NULL, in no list and out of none: the refusal is settled on the record read.
-    const stored = storedNumberSql(field);
+    // Spelled as the state keys spell it: 3, not 3.0 (a stored number is a whole one).
     const state =
       set.field === 'hash'
         ? field
-        : `coalesce(${q(system.incarnation)}, '') || ':' || (CASE WHEN ${stored} = CAST(${stored} AS INTEGER) THEN CAST(${stored} AS INTEGER) END)`;
+        : `coalesce(${q(system.incarnation)}, '') || ':' || CAST(${storedNumberSql(field)} AS INTEGER)`;
     return `${state} IN (SELECT value FROM json_each(@${name}))`;
   };
   /** Puts a state set's values in its slots: `slot` for the value (or the list), `incarnationSlot`. */

@@ -119,22 +119,54 @@ describe('row mode', () => {
     expect(db.prepare(`SELECT version FROM items WHERE id = 'w'`).pluck().get()).toBe(1);
   });
 
-  it('reads an infinite modification time as none, compares it so, and its first write stores a real time', async () => {
-    const db = new Database(':memory:');
-    createContractTable(db, 'items');
-    const store = createSqliteStore<Doc>({ db, table: 'items', strategy: 'timestamp' });
+  it.each([
+    ['infinite', '9e999'],
+    ['too large to count on from', '1e308'],
+    ['a fraction', '1700000000000.5'],
+  ])(
+    'reads a modification time that is %s as none, compares it so, and its first write stores a real time',
+    async (_, time) => {
+      const db = new Database(':memory:');
+      createContractTable(db, 'items');
+      const store = createSqliteStore<Doc>({ db, table: 'items', strategy: 'timestamp' });
+      db.prepare(
+        `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('i', 'I', 1, 'null', 3, ${time})`,
+      ).run();
+      const read = await store.get('i');
+      expect(read?.lastModified).toBeUndefined();
+      const written = await store.put('i', { title: 'I2', count: 2, details: null }, { etagIn: [read?.etag as never] });
+      expect(written.ok).toBe(true);
+      expect(Number.isFinite(db.prepare(`SELECT modified_at FROM items WHERE id = 'i'`).pluck().get())).toBe(true);
+      // The tag it was read under is stale now.
+      const again = await store.put('i', { title: 'I3', count: 3, details: null }, { etagIn: [read?.etag as never] });
+      expect(again.ok).toBe(false);
+      expect((await store.get('i'))?.value.title).toBe('I2');
+    },
+  );
+
+  it.each([
+    ['2^53, where one more is the same double', '9007199254740992'],
+    ['past 2^53', '9007199254740993'],
+    ['1e308', '1e308'],
+    ['a fraction', '2.5'],
+  ])('reads a version of %s as 0: two writers under one tag, one wins', async (_, version) => {
+    const { db, store } = memoryTable();
     db.prepare(
-      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('i', 'I', 1, 'null', 3, 9e999)`,
+      `INSERT INTO items (id, title, count, details, version, modified_at) VALUES ('b', 'B', 1, 'null', ${version}, 5)`,
     ).run();
-    const read = await store.get('i');
-    expect(read?.lastModified).toBeUndefined();
-    const written = await store.put('i', { title: 'I2', count: 2, details: null }, { etagIn: [read?.etag as never] });
-    expect(written.ok).toBe(true);
-    expect(Number.isFinite(db.prepare(`SELECT modified_at FROM items WHERE id = 'i'`).pluck().get())).toBe(true);
-    // The tag it was read under is stale now.
-    const again = await store.put('i', { title: 'I3', count: 3, details: null }, { etagIn: [read?.etag as never] });
-    expect(again.ok).toBe(false);
-    expect((await store.get('i'))?.value.title).toBe('I2');
+    const read = await store.get('b');
+    expect(read?.version).toBe(0);
+    const tag = read?.etag as never;
+    const a = await store.put('b', { title: 'A', count: 2, details: null }, { etagIn: [tag] });
+    const b = await store.put('b', { title: 'B2', count: 3, details: null }, { etagIn: [tag] });
+    expect([a.ok, b.ok]).toEqual([true, false]);
+    // Two updates that read the same state: both changes land, one after the other.
+    const [x, y] = await Promise.all([
+      store.update('b', (value) => ({ ...value, count: value.count + 10 }), UNCONDITIONAL),
+      store.update('b', (value) => ({ ...value, count: value.count + 100 }), UNCONDITIONAL),
+    ]);
+    expect(x.ok && y.ok).toBe(true);
+    expect((await store.get('b'))?.value.count).toBe(112);
   });
 
   it('never lets a list of tags match a version another writer moved to a fraction (2 → 2.5)', async () => {
@@ -200,6 +232,35 @@ describe('configuration', () => {
       new RegExp(`${column} of table t is declared ${type.replace(/[()]/g, '\\$&')}`),
     );
     await expect(backfillSqlite({ db, table: 't' })).rejects.toThrow(/declare it INTEGER/);
+  });
+
+  it('refuses a type name SQLite reads as TEXT though JavaScript would upper-case it to INT (dotless ı)', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, version "TEXTıNT", modified_at INTEGER, incarnation TEXT)`);
+    db.prepare(`INSERT INTO t (id, version) VALUES ('a', 1)`).run();
+    expect(db.prepare(`SELECT typeof(version) FROM t`).pluck().get()).toBe('text');
+    expect(() => createSqliteStore({ db, table: 't' })).toThrow(/declare it INTEGER/);
+  });
+
+  it('on a view, accepts a version selected as CAST(… AS INTEGER) and refuses one of no numeric type', async () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE base (id TEXT PRIMARY KEY, title TEXT, version TEXT, modified_at INTEGER, incarnation TEXT)`);
+    const view = (name: string, version: string) =>
+      db.exec(`CREATE VIEW ${name} AS SELECT id, title, ${version} AS version, modified_at, incarnation FROM base;
+        CREATE TRIGGER ${name}_update INSTEAD OF UPDATE ON ${name} BEGIN
+          UPDATE base SET title = NEW.title, version = NEW.version, modified_at = NEW.modified_at WHERE id = OLD.id;
+        END;`);
+    view('plain', '+version');
+    view('cast', 'CAST(version AS INTEGER)');
+    expect(() => createSqliteStore({ db, table: 'plain' })).toThrow(/CAST\(version AS INTEGER\)/);
+    db.prepare(`INSERT INTO base VALUES ('a', 'A', '1', 5, NULL)`).run();
+    const store = createSqliteStore<{ title: string }>({ db, table: 'cast' });
+    const read = await store.get('a');
+    expect(read?.version).toBe(1);
+    const first = await store.put('a', { title: 'first' }, { etagIn: [read?.etag as never] });
+    const second = await store.put('a', { title: 'second' }, { etagIn: [read?.etag as never] });
+    expect([first.ok, second.ok]).toEqual([true, false]);
+    expect((await store.get('a'))?.value.title).toBe('first');
   });
 
   it('refuses the hash strategy without a hash column with NOT_SUPPORTED', () => {
