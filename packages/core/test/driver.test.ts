@@ -148,6 +148,17 @@ describe('writeKind and pinnedVersion', () => {
     expect(pinnedVersion({ anyOf: { field: 'modifiedAt', states: one.states } })).toBe(undefined);
     expect(pinnedVersion({})).toBe(undefined);
   });
+
+  it('refuses to pin a version one more than which is no longer exact (2^53 − 1 and beyond)', () => {
+    const at = (value: number) => ({ anyOf: { field: 'version' as const, states: [{ incarnation: null, value }] } });
+    expect(pinnedVersion(at(Number.MAX_SAFE_INTEGER - 1))).toEqual({
+      incarnation: null,
+      version: Number.MAX_SAFE_INTEGER - 1,
+    });
+    for (const value of [Number.MAX_SAFE_INTEGER, 2 ** 53, 1e308, Number.POSITIVE_INFINITY, 2.5]) {
+      expect(() => pinnedVersion(at(value))).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
+    }
+  });
 });
 
 describe('the incarnation a write carries', () => {

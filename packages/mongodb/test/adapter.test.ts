@@ -254,6 +254,20 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       }
     });
 
+    it('refuses to write a version one more than which is the same double (2^53): two writers would both win', async () => {
+      const collection = db.collection('foreign-versions');
+      await collection.insertOne({ _id: 'huge' as never, name: 'tea', version: 2 ** 53, modifiedAt: 5 });
+      const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-versions' });
+      const [a, b] = await Promise.allSettled([
+        store.update('huge', (value) => ({ ...value, name: 'a' }), UNCONDITIONAL),
+        store.update('huge', (value) => ({ ...value, name: 'b' }), UNCONDITIONAL),
+      ]);
+      for (const outcome of [a, b]) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_VALUE' } });
+      }
+      expect(await collection.findOne({ _id: 'huge' as never })).toMatchObject({ name: 'tea', version: 2 ** 53 });
+    });
+
     it('reads a modification time that is a date as none: under the timestamp strategy its tag still writes it', async () => {
       const collection = db.collection('foreign-dates');
       await collection.insertOne({

@@ -6,6 +6,8 @@
  * Adapters import these from `@ifmatch/core/driver`.
  */
 
+import { IfMatchError } from '../errors.js';
+
 /** The stored field an entity tag stands for, by strategy. */
 export type TagField = 'version' | 'modifiedAt' | 'hash';
 
@@ -186,9 +188,16 @@ export function writeKind(condition: DriverCondition): 'insert' | 'update' | 'up
 export function pinnedVersion(condition: DriverCondition): { incarnation: string | null; version: number } | undefined {
   const states = condition.anyOf?.field === 'version' ? condition.anyOf.states : undefined;
   const [only] = states ?? [];
-  return states?.length === 1 && only !== undefined && typeof only.value === 'number'
-    ? { incarnation: only.incarnation, version: only.value }
-    : undefined;
+  if (states?.length !== 1 || only === undefined || typeof only.value !== 'number') return undefined;
+  // From 2^53 on, one more is the same double: the version would not move, and two writers
+  // pinned to it would both win. Refused, never written.
+  if (!Number.isSafeInteger(only.value + 1)) {
+    throw new IfMatchError(
+      'INVALID_VALUE',
+      `the record's version ${only.value} is past what a version can count to (2^53 - 1): another writer set it; set it back to a smaller number`,
+    );
+  }
+  return { incarnation: only.incarnation, version: only.value };
 }
 
 /** What a prepared statement does: a write (`writeKind`), a delete, or a read. */
