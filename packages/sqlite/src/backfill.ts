@@ -65,10 +65,10 @@ function keyFromJson(json: BackfillJson): unknown {
 }
 
 /**
- * Brings the table's rows up to date: a `version` that is NULL or no finite number (another
- * writer's text, say) → 0, such a `modified_at` → now, and under the hash strategy
- * `etag_hash` NULL → the hash of the row's value, each row only if nobody wrote it since it
- * was read. Idempotent; resumable from `checkpoint`.
+ * Brings the table's rows up to date: a `version` the store reads as missing (NULL, or no
+ * number it counts on from: another writer's text, say) → 0, such a `modified_at` → now, and
+ * under the hash strategy `etag_hash` NULL → the hash of the row's value, each row only if
+ * nobody wrote it since it was read. Idempotent; resumable from `checkpoint`.
  */
 export async function backfillSqlite(options: SqliteBackfillOptions): Promise<BackfillReport> {
   const { db, table } = options;
@@ -91,7 +91,7 @@ export async function backfillSqlite(options: SqliteBackfillOptions): Promise<Ba
   // quote() spells each value with its type and every digit: equal texts, equal cells.
   const content =
     codec.columns.length === 0 ? `''` : codec.columns.map((name) => `quote(${c(name)})`).join(` || ',' || `);
-  // A version or time that is no number (NULL, another writer's text or blob) is missing to the store.
+  // What the store reads as missing: NULL, or no number it counts on from (`storedNumber`).
   const lacking = [
     `NOT ${isNumberSql(c(system.version))}`,
     `NOT ${isNumberSql(c(system.modifiedAt))}`,

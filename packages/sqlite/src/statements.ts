@@ -109,9 +109,9 @@ export function sqliteStatements(
    * "In one of the states", as SQL with its parameters under `name`. One state (every
    * If-Match a client sends, every pinned write) compares the columns directly; a list is one
    * JSON parameter of state keys (`stateKeys`), compared with the record's state as one text.
-   * A version or time that is missing or no number counts as 0 (`storedNumberSql`); a missing
-   * hash stays NULL, so it is in no state and out of none (a comparison with NULL is never
-   * true, and NOT of it neither).
+   * A version or time that is missing, or no number the store counts on from, is 0
+   * (`storedNumberSql`); a missing hash stays NULL, so it is in no state and out of none (a
+   * comparison with NULL is never true, and NOT of it neither).
    */
   const inStates = (set: StateSet, name: 'anyOf' | 'noneOf'): string => {
     const field = q(fieldColumn[set.field]);
