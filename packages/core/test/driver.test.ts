@@ -161,6 +161,47 @@ describe('writeKind and pinnedVersion', () => {
   });
 });
 
+describe('a version that cannot count on (2^53, which only another writer can have set)', () => {
+  it('refuses update() before its change runs, and a put core settles on the record it read', async () => {
+    const records = new Map<string, DriverRecord<{ n: number }, string>>();
+    const memory = createMemoryStore<{ n: number }, string>({ records });
+    await memory.create('k', { n: 1 });
+    const [id] = [...records.keys()];
+    const stored = id === undefined ? undefined : records.get(id);
+    if (id === undefined || stored === undefined) throw new Error('the record is stored');
+    records.set(id, { ...stored, version: 2 ** 53 });
+    // One more than 2^53 is 2^53: the version would not move, and both updates would win.
+    let changes = 0;
+    const change = (value: { n: number }) => {
+      changes++;
+      return { n: value.n + 1 };
+    };
+    const both = await Promise.allSettled([
+      memory.update('k', change, UNCONDITIONAL),
+      memory.update('k', change, UNCONDITIONAL),
+    ]);
+    expect(both).toEqual([
+      { status: 'rejected', reason: expect.objectContaining({ code: 'INVALID_VALUE' }) },
+      { status: 'rejected', reason: expect.objectContaining({ code: 'INVALID_VALUE' }) },
+    ]);
+    expect(changes).toBe(0);
+    // A driver that refuses first (as one that reads to decide does): core pins the retry to the record read.
+    const inner = driverOf(memory);
+    if (inner === undefined) throw new Error('the memory store has a driver');
+    let refused = false;
+    const settling = defineStore<{ n: number }, string>({
+      ...inner,
+      async write(key, write, condition) {
+        if (refused) return inner.write(key, write, condition);
+        refused = true;
+        return { ok: false, current: await inner.read(key) };
+      },
+    });
+    await expect(settling.put('k', { n: 5 }, UNCONDITIONAL)).rejects.toMatchObject({ code: 'INVALID_VALUE' });
+    expect(records.get(id)).toMatchObject({ version: 2 ** 53, value: { n: 1 } });
+  });
+});
+
 describe('the incarnation a write carries', () => {
   /** A memory store whose driver records the incarnation of every write it is given. */
   const recorded = (records = new Map<string, DriverRecord<{ n: number }, string>>()) => {

@@ -13,7 +13,7 @@ import { IfMatchError } from '../errors.js';
 import { CONFLICT, retryOnConflict } from '../retry.js';
 import { createStrategy } from '../strategies/strategy.js';
 import { conditionCompiler, NO_RECORD_MATCHES } from './compile.js';
-import { type DriverRecord, type StoreDriver, satisfiesCondition } from './driver.js';
+import { checkCountable, type DriverRecord, type StoreDriver, satisfiesCondition } from './driver.js';
 import { putOperation } from './put.js';
 import { storeRecords } from './records.js';
 import { pinTo, refusalSettler } from './settle.js';
@@ -79,6 +79,7 @@ export function defineStore<T, K>(driver: StoreDriver<T, K>, options: StoreOptio
         if (current === undefined) return failure(current);
         const known = await withHash(current);
         if (!satisfiesCondition(compiled, known)) return failure(current);
+        checkCountable(current.version);
         const write = await prepare(key, await change(current.value, await recordOf(known)), false);
         // Pinned to the record read: any write in between (or a delete and create) makes it fail.
         const outcome = await driver.write(key, clockedFor(write, current), pinTo(current));

@@ -189,15 +189,23 @@ export function pinnedVersion(condition: DriverCondition): { incarnation: string
   const states = condition.anyOf?.field === 'version' ? condition.anyOf.states : undefined;
   const [only] = states ?? [];
   if (states?.length !== 1 || only === undefined || typeof only.value !== 'number') return undefined;
-  // From 2^53 on, one more is the same double: the version would not move, and two writers
-  // pinned to it would both win. Refused, never written.
-  if (!Number.isSafeInteger(only.value + 1)) {
+  checkCountable(only.value);
+  return { incarnation: only.incarnation, version: only.value };
+}
+
+/**
+ * Refuses a write that counts on from `version` when one more is no longer exact (2^53 − 1 and
+ * beyond, which only another writer can have set): the version would not move, and two
+ * writers pinned to it would both win. Core checks every write pinned to a record it read;
+ * `pinnedVersion` checks the version a driver counts on from.
+ */
+export function checkCountable(version: number): void {
+  if (!Number.isSafeInteger(version + 1)) {
     throw new IfMatchError(
       'INVALID_VALUE',
-      `the record's version ${only.value} is past what a version can count to (2^53 - 1): another writer set it; set it back to a smaller number`,
+      `the record's version ${version} is past what a version can count to (2^53 - 1): another writer set it; set it back to a smaller number`,
     );
   }
-  return { incarnation: only.incarnation, version: only.value };
 }
 
 /** What a prepared statement does: a write (`writeKind`), a delete, or a read. */

@@ -9,6 +9,7 @@ import { CONFLICT, retryOnConflict } from '../retry.js';
 import type { EtagStrategy } from '../strategies/strategy.js';
 import { type Compiled, NO_RECORD_MATCHES } from './compile.js';
 import {
+  checkCountable,
   type DriverCondition,
   type DriverOutcome,
   type DriverRecord,
@@ -74,10 +75,11 @@ export function refusalSettler<T, K>(
 
   const attemptOf =
     (key: K, write: DriverWrite<T> | undefined): Attempt<T, K> =>
-    (condition) =>
-      write === undefined
-        ? driver.remove(key, condition)
-        : driver.write(key, clockedFor(write, condition.pinned), condition);
+    (condition) => {
+      if (write === undefined) return driver.remove(key, condition);
+      if (condition.pinned !== undefined) checkCountable(condition.pinned.version);
+      return driver.write(key, clockedFor(write, condition.pinned), condition);
+    };
 
   const settleRefusal = async (
     condition: DriverCondition,
