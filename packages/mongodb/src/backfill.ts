@@ -88,9 +88,16 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
       : (options.db as MongoClient).db(options.database);
   const collection: Collection<Document> = db.collection(options.collection);
   const fields = fieldNamesOf(options.fields);
-  // Missing to the store: no number at all (missing, null, or another writer's string or date).
+  // Missing to the store: no number at all (missing, null, or another writer's string or date),
+  // and for the time also a number that is no time (NaN, ±Infinity: `storedModifiedAt`).
   const noNumber = { $not: { $type: 'number' } };
-  const lacking: Filter<Document> = { $or: [{ [fields.version]: noNumber }, { [fields.modifiedAt]: noNumber }] };
+  const lacking: Filter<Document> = {
+    $or: [
+      { [fields.version]: noNumber },
+      { [fields.modifiedAt]: noNumber },
+      { [fields.modifiedAt]: { $in: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY] } },
+    ],
+  };
   const system = [fields.version, fields.modifiedAt, fields.incarnation, fields.hash];
   /** Types the server refused to page by: checked for documents at the end, never passed over. */
   const refused = new Set<number>();

@@ -201,7 +201,7 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
     expect(await items.findOne({ _id: keyOf(3) as never })).toMatchObject({ version: 0, modifiedAt: 5 });
   });
 
-  it('fills a version or time that holds no number (another writer’s string, boolean or date), as the store reads them', async () => {
+  it('fills a version or time that holds no number (another writer’s string, boolean or date), or a time that is no time (NaN, Infinity), as the store reads them', async () => {
     const { client } = await connect();
     const db = client.db('ifmatch_backfill');
     const items = db.collection('foreign-types');
@@ -211,6 +211,8 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
       { _id: 'boolean' as never, customer: 'b', quantity: 2, lines: [], version: true, modifiedAt: date },
       { _id: 'fine' as never, customer: 'c', quantity: 3, lines: [], version: 4, modifiedAt: 1_700_000_000_000 },
       { _id: 'one' as never, customer: 'd', quantity: 4, lines: [], version: [5], modifiedAt: 1_700_000_000_000 },
+      { _id: 'infinite' as never, customer: 'e', quantity: 5, lines: [], version: 2, modifiedAt: Infinity },
+      { _id: 'nan' as never, customer: 'f', quantity: 6, lines: [], version: 2, modifiedAt: Number.NaN },
     ]);
     const store = createMongoStore<Order, string>({ db, collection: 'foreign-types' });
     const before = new Map<string, StoredRecord<Order, string>>();
@@ -223,10 +225,15 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
 
     const started = Date.now();
     const report = await backfillMongo({ db, collection: 'foreign-types' });
-    expect(report.run).toEqual({ scanned: 2, updated: 2, skipped: 0, errors: 0 });
-    for (const key of ['string', 'boolean']) {
+    expect(report.run).toEqual({ scanned: 4, updated: 4, skipped: 0, errors: 0 });
+    for (const [key, version] of [
+      ['string', 0],
+      ['boolean', 0],
+      ['infinite', 2],
+      ['nan', 2],
+    ] as const) {
       const document = await items.findOne({ _id: key as never });
-      expect(document).toMatchObject({ version: 0, modifiedAt: expect.any(Number) });
+      expect(document).toMatchObject({ version, modifiedAt: expect.any(Number) });
       expect(document?.modifiedAt).toBeGreaterThanOrEqual(started);
     }
     expect(await items.findOne({ _id: 'fine' as never })).toMatchObject({ version: 4, modifiedAt: 1_700_000_000_000 });
