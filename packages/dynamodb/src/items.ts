@@ -128,6 +128,16 @@ function refuseProtoName(name: string): void {
   if (name === '__proto__') throw new IfMatchError('INVALID_VALUE', 'an attribute cannot be named __proto__');
 }
 
+/**
+ * A stored version as the store reads it: a number; one past 2^53, which the SDK reads as a
+ * bigint, as the number nearest it (core refuses to count on from it, rather than the write
+ * being refused by a condition that sees a number and retried until RETRIES_EXHAUSTED); any
+ * other type (another writer's string) as 0, as the conditions treat it.
+ */
+function storedVersion(stored: unknown): number {
+  return typeof stored === 'number' ? stored : typeof stored === 'bigint' ? Number(stored) : 0;
+}
+
 export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAttribute: string | undefined) {
   const keyNames = new Set([table.partitionKey, ...(table.sortKey === undefined ? [] : [table.sortKey])]);
   const reserved = new Set([...keyNames, ...Object.values(system)]);
@@ -222,7 +232,7 @@ export function itemCodec(table: DynamoTable, system: SystemAttributes, valueAtt
             ? plain[table.partitionKey]
             : { [table.partitionKey]: plain[table.partitionKey], [table.sortKey]: plain[table.sortKey] },
         value,
-        version: typeof plain[system.version] === 'number' ? (plain[system.version] as number) : 0,
+        version: storedVersion(plain[system.version]),
         modifiedAt: typeof plain[system.modifiedAt] === 'number' ? storedTime(plain[system.modifiedAt]) : null,
         incarnation: text(system.incarnation),
         hash: text(system.hash),

@@ -130,6 +130,26 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb on DynamoDB Local', () => {
     expect(Object.keys(unmarshall(after ?? {})).sort()).toEqual(['modifiedAt', 'pk', 'type', 'version', 'writeId']);
   });
 
+  it('refuses to write an item whose version cannot count on (2^53 and beyond, another writer’s), at once', async () => {
+    const client = server.client();
+    const store = createDynamoStore<Record<string, unknown>, string>({
+      client,
+      table: { name: 'docs', partitionKey: 'pk' },
+    });
+    await client.send(
+      new PutItemCommand({
+        TableName: 'docs',
+        Item: { pk: { S: 'huge' }, n: { N: '1' }, version: { N: '9007199254740993' }, modifiedAt: { N: '5' } },
+      }),
+    );
+    const started = performance.now();
+    const outcome = store.update('huge', (value) => ({ ...value, n: 2 }), UNCONDITIONAL);
+    await expect(outcome).rejects.toMatchObject({ code: 'INVALID_VALUE' });
+    expect(performance.now() - started).toBeLessThan(2000); // not a hundred retries
+    const { Item } = await client.send(new GetItemCommand({ TableName: 'docs', Key: { pk: { S: 'huge' } } }));
+    expect(Item?.version).toEqual({ N: '9007199254740993' });
+  });
+
   it('refuses a value that would set the key or a system attribute, and NaN, as INVALID_VALUE', async () => {
     const store = createDynamoStore<Record<string, unknown>, string>({
       client: server.client(),
