@@ -87,7 +87,7 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     options.documentColumn === undefined
       ? columnsCodec(shape.columns, new Set(Object.values(system)), system.key)
       : documentCodec(options.documentColumn);
-  const uniqueness = keyUniqueness(db, table, system.key);
+  const uniqueness = keyUniqueness(db, table, shape, system.key);
   if (uniqueness === 'none') {
     throw new TypeError(
       `column ${system.key} of table ${table} is neither its primary key nor under a unique index: a key must name one row`,

@@ -113,9 +113,13 @@ export function checkSystemColumns(
  * table where it is neither; `unknown` for a view (it writes through INSTEAD OF triggers, whose
  * changes SQLite does not count) or a virtual table.
  */
-export function keyUniqueness(db: Database, table: string, key: string): 'unique' | 'none' | 'unknown' {
-  const kinds = db.prepare('SELECT type FROM pragma_table_list WHERE name = ?').pluck().all(table);
-  if (!kinds.includes('table')) return 'unknown';
+export function keyUniqueness(
+  db: Database,
+  table: string,
+  shape: TableShape,
+  key: string,
+): 'unique' | 'none' | 'unknown' {
+  if (!shape.ordinary) return 'unknown';
   const primary = db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE pk > 0').pluck().all(table);
   if (primary.length === 1 && primary[0] === key) return 'unique';
   const unique = db
