@@ -169,7 +169,12 @@ export function documentCodec(fields: FieldNames, bigints: boolean) {
       }
       return out;
     },
-    /** The stored document: the value, the key, and the system fields (a null one left out). */
+    /**
+     * The stored document: the value, the key, and the system fields (a null one left out).
+     * `replacing`: it replaces a stored document, which keeps its `_id`: left out then (sent
+     * again, the server only compares it: about 1% of a write's time on the stand-in). A key under
+     * another field name is always sent, or the replacement would drop it.
+     */
     toDocument(
       key: unknown,
       value: Document,
@@ -177,6 +182,7 @@ export function documentCodec(fields: FieldNames, bigints: boolean) {
       modifiedAt: number,
       incarnation: string | null,
       hash: string | null,
+      replacing: boolean,
     ): Document {
       const document: Document = {};
       // Own members only: a polluted Object.prototype must not reach the database.
@@ -185,7 +191,7 @@ export function documentCodec(fields: FieldNames, bigints: boolean) {
         refuseProtoName(name); // `prepare` refused it already: assigning it would set the prototype
         document[name] = value[name];
       }
-      document[fields.key] = key;
+      if (!replacing || fields.key !== '_id') document[fields.key] = key;
       document[fields.version] = version;
       document[fields.modifiedAt] = modifiedAt;
       if (incarnation !== null) document[fields.incarnation] = incarnation;

@@ -108,7 +108,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
   });
 
   const insert = async (key: K, raw: DriverWrite<T>): Promise<DriverOutcome<T, K>> => {
-    const document = documents.toDocument(key, raw.value, 1, raw.now, raw.incarnation, raw.hash);
+    const document = documents.toDocument(key, raw.value, 1, raw.now, raw.incarnation, raw.hash, false);
     try {
       await collection.insertOne(document, WRITE_OPTIONS);
       return written(key, raw, 1, raw.incarnation);
@@ -124,7 +124,7 @@ export function createMongoStore<T extends Document, K>(options: MongoStoreOptio
     // Anything else: read, and let core decide and pin the write to the version read.
     if (pinned === undefined) return refused(key);
     const version = pinned.version + 1;
-    const document = documents.toDocument(key, raw.value, version, raw.now, pinned.incarnation, raw.hash);
+    const document = documents.toDocument(key, raw.value, version, raw.now, pinned.incarnation, raw.hash, true);
     // ONE operation: the whole condition in the filter, and "modified no later than now" (before
     // it, when the clock must rise) so that the new modification time does not go back.
     const filter = filterFor(key, condition, raw.now, raw.strictClock);

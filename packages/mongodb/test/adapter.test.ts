@@ -60,6 +60,12 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
     const raw = await db.collection('named').findOne({ sku: 'tea' });
     expect(raw).toMatchObject({ sku: 'tea', n: 1, __v: 1 });
     expect(created.ok && created.record.etag.opaque).toBe(raw?.digest);
+    // A replacement keeps a key under its own field name (only _id stays by itself).
+    const tag = (await store.get('tea'))?.etag;
+    const replaced = await store.put('tea', { n: 3 }, { etagIn: tag ? [tag] : [] });
+    expect(replaced.ok).toBe(true);
+    expect(await db.collection('named').findOne({ sku: 'tea' })).toMatchObject({ _id: raw?._id, sku: 'tea', n: 3 });
+    expect((await store.get('tea'))?.value).toEqual({ _id: raw?._id, n: 3 }); // _id is a field of the value here
   });
 
   it('refuses a value that would overwrite the store’s own fields, or is not a document', async () => {
