@@ -35,7 +35,6 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
     const incarnation = 'Q2hU8tXa0lE';
     await collection.insertOne({ _id: 'same', title: 'benchmark', count: 0, version: 1, modifiedAt: 0, incarnation });
     let sameVersion = 1;
-    const untyped = db.collection<{ _id: string }>('counters');
     const ifmatchPut = await ifMatchPut(store, 'put', () => ({ title: 'benchmark', count: ++count }));
 
     const Item = connection.model(
@@ -79,6 +78,15 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
           metric: 'speedup',
           target: 2.5,
         },
+      ],
+      // 161 rounds: one round's ratio strays by ±0.05 here (the machine's scheduling, not the
+      // stand-in's garbage collector, whose pauses take 0.3 ms in 350), and these two goals are
+      // met by a few hundredths; the median of 161 strays about ±0.01 from one run to the next.
+      { rounds: 161, sliceMs: 100, warmupMs: 4000 },
+    );
+    // Where the gap to the hand-written statement is: reported, no target, fewer rounds.
+    const ownRequest = await compare(
+      [
         {
           name: 'MongoDB stand-in: put with If-Match ÷ its own replaceOne (incarnation, clock bound) sent by hand (no target)',
           subject: ifmatchPut,
@@ -86,18 +94,10 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
             'replaceOne({ _id, incarnation, version, modifiedAt: { $not: { $gt: now } } })',
             async () => {
               const now = Date.now();
-              const result = await untyped.replaceOne(
+              const result = await collection.replaceOne(
                 { _id: 'same', incarnation, version: sameVersion, modifiedAt: { $not: { $gt: now } } },
-                // The document as ifmatch sends it, its _id included (the typed collection's
-                // replacement type leaves it out, hence the untyped handle).
-                {
-                  title: 'benchmark',
-                  count: ++count,
-                  _id: 'same',
-                  version: sameVersion + 1,
-                  modifiedAt: now,
-                  incarnation,
-                },
+                // The document as ifmatch sends it (the _id left out: a replacement keeps it).
+                { title: 'benchmark', count: ++count, version: sameVersion + 1, modifiedAt: now, incarnation },
                 { ignoreUndefined: true },
               );
               if (result.matchedCount !== 1) throw new Error('unexpected conflict');
@@ -107,13 +107,11 @@ export async function mongoBenchmarks(): Promise<{ comparisons: Comparison[]; ra
           metric: 'speedup',
         },
       ],
-      // 81 rounds: the stand-in's pauses (a JVM's) make one round's ratio stray by ±0.1; the
-      // median of twice as many strays less from one run to the next.
-      { rounds: 81, sliceMs: 100, warmupMs: 4000 },
+      { rounds: 41, sliceMs: 100, warmupMs: 2000 },
     );
     const seed = { title: 'race', count: 0 };
     return {
-      comparisons,
+      comparisons: [...comparisons, ...ownRequest],
       races: [await oneWinnerRace('MongoDB', store, seed), await hotKeyRace('MongoDB', store, seed)],
     };
   } finally {
