@@ -4,8 +4,9 @@
  *
  * Items are read with a parallel Scan (`segments`, each a lane with its own
  * `LastEvaluatedKey`, so a run resumes each segment after its last completed page), filtered
- * to those lacking a system attribute: missing, NULL, or of another type than the store writes
- * (another writer's ISO string where the time goes), which the store reads as missing too.
+ * to those lacking a system attribute: missing, NULL, of another type than the store writes
+ * (another writer's ISO string where the time goes), or a time past ±(2^53 − 1) (another
+ * writer's nanoseconds), which the store reads as missing too.
  * Each item is written with ONE `UpdateItem` that sets only those system attributes, its
  * ConditionExpression pinned to the exact state read:
  * every system attribute (and the store's write id) equal to what was read, or missing if it
@@ -28,7 +29,7 @@ import {
 import type { BackfillHashOptions, BackfillJson, BackfillOptions, BackfillReport } from '@ifmatch/core';
 import { errorGuard, IfMatchError, runBackfill } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
-import { usedNames } from './expressions.js';
+import { unreadableTime, usedNames } from './expressions.js';
 import type { DynamoAttributes } from './index.js';
 import { type DynamoTable, itemCodec, storeAttributes } from './items.js';
 
@@ -99,9 +100,15 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
   const lacking = [
     notOfType('#version', 'N'),
     notOfType('#modifiedAt', 'N'),
+    unreadableTime('#modifiedAt', ':max', ':min'),
     ...(hashing ? [notOfType('#hash', 'S')] : []),
   ].join(' OR ');
-  const lackingValues: Item = { ':N': { S: 'N' }, ...(hashing ? { ':S': { S: 'S' } } : {}) };
+  const lackingValues: Item = {
+    ':N': { S: 'N' },
+    ':max': { N: String(Number.MAX_SAFE_INTEGER) },
+    ':min': { N: String(Number.MIN_SAFE_INTEGER) },
+    ...(hashing ? { ':S': { S: 'S' } } : {}),
+  };
   const guard = errorGuard(toIfMatchError);
   const isMissing = (value: AttributeValue | undefined) => value === undefined || value.NULL === true;
 

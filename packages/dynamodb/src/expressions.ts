@@ -4,6 +4,17 @@
  */
 import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
 
+/**
+ * A stored time beyond ±(2^53 − 1) (another writer's nanoseconds, say): an integer the SDK reads
+ * as a bigint, which the store reads as no time (`fromItem`). `max` and `min` are placeholders
+ * for `Number.MAX_SAFE_INTEGER` and `Number.MIN_SAFE_INTEGER`. Compared as a number, it was
+ * ahead of every writer's clock: each write's time bound failed, and core, reading no time to
+ * write past, tried again until RETRIES_EXHAUSTED.
+ */
+export function unreadableTime(name: string, max: string, min: string): string {
+  return `${name} > ${max} OR ${name} < ${min}`;
+}
+
 /** More than this many values do not fit one IN (DynamoDB's limit): they are OR-ed in groups. */
 const IN_LIMIT = 100;
 
@@ -21,10 +32,13 @@ export class ExpressionBuilder {
 
   /**
    * The system attribute is missing, or of another type than the store writes (NULL, or an
-   * ISO string where the time goes): a field the item does not have, as `fromItem` reads it.
+   * ISO string where the time goes), or a time the store cannot read: a field the item does
+   * not have, as `fromItem` reads it.
    */
   missing(name: keyof typeof SYSTEM_TYPE): string {
-    return `(attribute_not_exists(${name}) OR NOT attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])}))`;
+    const typed = `attribute_not_exists(${name}) OR NOT attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])})`;
+    if (name !== '#modifiedAt') return `(${typed})`;
+    return `(${typed} OR ${unreadableTime(name, this.value(Number.MAX_SAFE_INTEGER), this.value(Number.MIN_SAFE_INTEGER))})`;
   }
 
   /** The system attribute is missing, or of the type the store writes (a version DynamoDB can add 1 to). */

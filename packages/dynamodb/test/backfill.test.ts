@@ -230,7 +230,7 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
     client.destroy();
   });
 
-  it('fills a version or time of another type (another writer’s string or boolean), as the store reads them; an unreadable item is a failure, not the end', async () => {
+  it('fills a version or time of another type (another writer’s string or boolean) or a time past 2^53 (nanoseconds), as the store reads them; an unreadable item is a failure, not the end', async () => {
     const client = (await start()).client();
     await createTable(client, 'foreign-types');
     const put = (item: Record<string, unknown>) =>
@@ -239,6 +239,7 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
     await put({ pk: 'string', ...order, version: '3', modifiedAt: '2024-05-01T10:00:00Z' });
     await put({ pk: 'boolean', ...order, version: true, modifiedAt: false });
     await put({ pk: 'fine', ...order, version: 4, modifiedAt: 1_700_000_000_000 });
+    await put({ pk: 'nanos', ...order, version: 2, modifiedAt: 1_700_000_000_000_000_001n });
     // A number no JavaScript value holds (the SDK cannot unmarshall it): a failure of the run, not its end.
     await client.send(
       new PutItemCommand({
@@ -255,10 +256,14 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
       expect(read?.lastModified).toBeUndefined();
       before.set(key, read as StoredRecord<Order, string>);
     }
+    const nanos = await store.get('nanos');
+    expect(nanos?.version).toBe(2);
+    expect(nanos?.lastModified).toBeUndefined();
+    before.set('nanos', nanos as StoredRecord<Order, string>);
 
     const started = Date.now();
     const report = await backfillDynamo({ client, table });
-    expect(report.run).toEqual({ scanned: 3, updated: 2, skipped: 0, errors: 1 });
+    expect(report.run).toEqual({ scanned: 4, updated: 3, skipped: 0, errors: 1 });
     expect(report.complete).toBe(true);
     expect(report.failures).toEqual([{ key: undefined, message: expect.stringMatching(/"huge".*cannot be read/) }]);
     await client.send(new DeleteItemCommand({ TableName: 'foreign-types', Key: { pk: { S: 'huge' } } }));
@@ -267,9 +272,11 @@ describe.runIf(javaAvailable())('backfillDynamo on DynamoDB Local', () => {
       expect(items.get(key)).toMatchObject({ version: 0, modifiedAt: expect.any(Number) });
       expect(items.get(key)?.modifiedAt).toBeGreaterThanOrEqual(started);
     }
+    expect(items.get('nanos')).toMatchObject({ version: 2, modifiedAt: expect.any(Number) });
+    expect(items.get('nanos')?.modifiedAt).toBeGreaterThanOrEqual(started);
     expect(items.get('fine')).toMatchObject({ version: 4, modifiedAt: 1_700_000_000_000 });
-    // The tags handed out before name the same content still: version 0 it was, version 0 it is.
-    expect(await expectValidForSameContentOrStale(store, before)).toBe(2);
+    // The tags handed out before name the same content still: the version they named it keeps.
+    expect(await expectValidForSameContentOrStale(store, before)).toBe(3);
     client.destroy();
   });
 
