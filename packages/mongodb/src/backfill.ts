@@ -89,13 +89,16 @@ export async function backfillMongo(options: MongoBackfillOptions): Promise<Back
   const collection: Collection<Document> = db.collection(options.collection);
   const fields = fieldNamesOf(options.fields);
   // Missing to the store: no number at all (missing, null, or another writer's string or date),
-  // and for the time also a number that is no time (NaN, ±Infinity: `storedModifiedAt`).
+  // and for the time also a number that is no time (NaN, beyond ±(2^53 − 1), ±Infinity among
+  // them: `storedModifiedAt`).
   const noNumber = { $not: { $type: 'number' } };
   const lacking: Filter<Document> = {
     $or: [
       { [fields.version]: noNumber },
       { [fields.modifiedAt]: noNumber },
-      { [fields.modifiedAt]: { $in: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY] } },
+      { [fields.modifiedAt]: { $in: [Number.NaN] } },
+      { [fields.modifiedAt]: { $gt: Number.MAX_SAFE_INTEGER } },
+      { [fields.modifiedAt]: { $lt: Number.MIN_SAFE_INTEGER } },
     ],
   };
   const system = [fields.version, fields.modifiedAt, fields.incarnation, fields.hash];

@@ -121,11 +121,17 @@ export function storedVersion(value: unknown): number {
   return numbers.length === 0 ? 0 : numbers.length === 1 ? Number(numbers[0]) : Number.NaN;
 }
 
-/** A stored modification time as the store reads it (see above): milliseconds, or none. */
+/**
+ * A stored modification time as the store reads it (see above): milliseconds, or none. One
+ * beyond ±(2^53 − 1) is none too: another writer's nanoseconds, say, an Int64 that no double
+ * holds, which no write's time could be at or after (the filters let a write over it, see
+ * `filterFor`); read as the double nearest it, each write was refused and tried again until
+ * RETRIES_EXHAUSTED.
+ */
 export function storedModifiedAt(value: unknown): number | null {
-  if (typeof value === 'number') return storedTime(value);
-  const numbers = numbersOf(value);
-  return numbers.length === 1 ? storedTime(numbers[0]) : null;
+  const numbers = typeof value === 'number' ? undefined : numbersOf(value);
+  const time = numbers === undefined ? storedTime(value) : numbers.length === 1 ? storedTime(numbers[0]) : null;
+  return time !== null && Math.abs(time) <= Number.MAX_SAFE_INTEGER ? time : null;
 }
 
 /** Refuses a key that is, or holds, a query operator or a pattern: it would select other documents. */

@@ -87,7 +87,8 @@ export function conditionFilters(fields: FieldNames) {
   /**
    * The filter for `key` under `condition` (absence is the caller's concern), and, for a
    * write at `now`, "modified no later than `now`" (before it, when `strict`): then `now` is a
-   * valid next modification time. A missing time passes both (`$not` of a comparison does).
+   * valid next modification time. A missing time passes both (`$not` of a comparison does),
+   * and so does one the store reads as none, where the write is pinned to such a record.
    * Every write goes through here: no closure, and no object but the clauses themselves.
    */
   const filterFor = (key: unknown, condition: DriverCondition, now?: number, strict = false) => {
@@ -100,7 +101,11 @@ export function conditionFilters(fields: FieldNames) {
       if (condition.noneOf.field === 'hash') add(filter, rest, { [fields.hash]: { $ne: null } });
     }
     const since = condition.modifiedAtMost;
-    const bound = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
+    const bound: Clauses | undefined = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
+    // Pinned to a record whose time the store reads as none: a number beyond 2^53 − 1 (another
+    // writer's nanoseconds, `storedModifiedAt`) is none too, and does not hold the write back.
+    if (bound !== undefined && condition.pinned !== undefined && condition.pinned.modifiedAt === null)
+      bound.$lte = Number.MAX_SAFE_INTEGER;
     const time = fields.modifiedAt;
     if (since !== undefined && bound !== undefined)
       add(filter, rest, { $nor: [{ [time]: { $gt: since } }, { [time]: bound }] });

@@ -260,6 +260,24 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       }
     });
 
+    it.each([
+      ['an Int64 past 2^53 (another writer’s nanoseconds)', Long.fromString('1700000000000000001')],
+      ['a double past 2^53', 1.7e18 + 512],
+      ['a double far ahead', 1e300],
+    ])('writes over a modification time that is %s, at once', async (what, modifiedAt) => {
+      const collection = db.collection('foreign-times');
+      const key = `t-${what.replaceAll(' ', '-')}`;
+      await collection.insertOne({ _id: key as never, name: 'tea', version: 1, modifiedAt });
+      const store = createMongoStore<{ name: string }, string>({ db, collection: 'foreign-times' });
+      const started = performance.now();
+      const read = await store.get(key);
+      const written = await store.put(key, { name: 'green tea' }, { etagIn: [read?.etag as never] });
+      expect(written.ok).toBe(true);
+      expect((await store.update(key, (value) => ({ ...value, name: 'milk' }), UNCONDITIONAL)).ok).toBe(true);
+      expect(performance.now() - started).toBeLessThan(2000); // not a hundred retries
+      expect(await collection.findOne({ _id: key as never })).toMatchObject({ name: 'milk', version: 3 });
+    });
+
     it('refuses to write a version one more than which is the same double (2^53): two writers would both win', async () => {
       const collection = db.collection('foreign-versions');
       await collection.insertOne({ _id: 'huge' as never, name: 'tea', version: 2 ** 53, modifiedAt: 5 });

@@ -1,6 +1,6 @@
 import { type BackfillError, type Store, type StoredRecord, UNCONDITIONAL } from '@ifmatch/core';
 import { backfillMongo, createMongoStore } from '@ifmatch/mongodb';
-import { Binary, type Collection, type Db, type Document, MongoClient, ObjectId } from 'mongodb';
+import { Binary, type Collection, type Db, type Document, Long, MongoClient, ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MongoServer, mongoAvailable, startMongo } from './mongo-server.js';
@@ -201,7 +201,7 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
     expect(await items.findOne({ _id: keyOf(3) as never })).toMatchObject({ version: 0, modifiedAt: 5 });
   });
 
-  it('fills a version or time that holds no number (another writer’s string, boolean or date), or a time that is no time (NaN, Infinity), as the store reads them', async () => {
+  it('fills a version or time that holds no number (another writer’s string, boolean or date), or a time that is no time (NaN, Infinity, an Int64 of nanoseconds past 2^53), as the store reads them', async () => {
     const { client } = await connect();
     const db = client.db('ifmatch_backfill');
     const items = db.collection('foreign-types');
@@ -213,6 +213,15 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
       { _id: 'one' as never, customer: 'd', quantity: 4, lines: [], version: [5], modifiedAt: 1_700_000_000_000 },
       { _id: 'infinite' as never, customer: 'e', quantity: 5, lines: [], version: 2, modifiedAt: Infinity },
       { _id: 'nan' as never, customer: 'f', quantity: 6, lines: [], version: 2, modifiedAt: Number.NaN },
+      {
+        _id: 'nanos' as never,
+        customer: 'g',
+        quantity: 7,
+        lines: [],
+        version: 2,
+        modifiedAt: Long.fromString('1700000000000000001'),
+      },
+      { _id: 'before-1970' as never, customer: 'h', quantity: 8, lines: [], version: 2, modifiedAt: -1e16 },
     ]);
     const store = createMongoStore<Order, string>({ db, collection: 'foreign-types' });
     const before = new Map<string, StoredRecord<Order, string>>();
@@ -225,12 +234,14 @@ describe.runIf(mongoAvailable())('backfillMongo', () => {
 
     const started = Date.now();
     const report = await backfillMongo({ db, collection: 'foreign-types' });
-    expect(report.run).toEqual({ scanned: 4, updated: 4, skipped: 0, errors: 0 });
+    expect(report.run).toEqual({ scanned: 6, updated: 6, skipped: 0, errors: 0 });
     for (const [key, version] of [
       ['string', 0],
       ['boolean', 0],
       ['infinite', 2],
       ['nan', 2],
+      ['nanos', 2],
+      ['before-1970', 2],
     ] as const) {
       const document = await items.findOne({ _id: key as never });
       expect(document).toMatchObject({ version, modifiedAt: expect.any(Number) });
