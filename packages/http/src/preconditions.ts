@@ -16,6 +16,7 @@ import {
   type WriteCondition,
 } from '@ifmatch/core';
 import { problem } from './problem.js';
+import { lastModifiedOf } from './responses.js';
 
 /** Which writes need a precondition, and with which status when it is missing. */
 export type RequirePolicy = Partial<Record<'PUT' | 'PATCH' | 'DELETE', 428 | 400>>;
@@ -73,11 +74,7 @@ export function beforeContent(
   const target =
     current === undefined
       ? { exists: false }
-      : {
-          exists: true,
-          etag: current.etag,
-          ...(current.lastModified === undefined ? {} : { lastModified: current.lastModified }),
-        };
+      : { exists: true, etag: current.etag, lastModified: lastModifiedOf(current) };
   const decision = evaluatePreconditions(request.method, request.headers, target, policy);
   return decision.outcome === 'precondition-failed' ? 'precondition-failed' : 'content-refusal';
 }

@@ -20,6 +20,7 @@ import { beforeContent, DEFAULT_REQUIRE, policyFor, writeCondition } from './pre
 import { type HttpProblem, isHttpProblem, problemResponse } from './problem.js';
 import {
   COLLECTION_METHODS,
+  lastModifiedOf,
   location,
   methodNotAllowed,
   notFound,
@@ -110,7 +111,7 @@ export function createResource<T, K, C = undefined>(options: ResourceOptions<T, 
     const record = await store.get(key);
     // §13.2.1: a missing record is a 404 whatever the preconditions say.
     if (record === undefined) return notFound(formatKey(key));
-    const target = { exists: true, etag: record.etag, lastModified: record.lastModified };
+    const target = { exists: true, etag: record.etag, lastModified: lastModifiedOf(record) };
     const decision = evaluatePreconditions(request.method, request.headers, target, policy('GET'));
     if (decision.outcome === 'not-modified') return new Response(null, { status: 304, headers: validators(record) });
     if (decision.outcome === 'precondition-failed') {

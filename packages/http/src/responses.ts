@@ -7,11 +7,35 @@ import { ACCEPT_PATCH } from './content-type.js';
 import { representationText } from './json-representation.js';
 import { problemResponse } from './problem.js';
 
+/** 0000-01-01T00:00:00Z: an HTTP-date has a four-digit year (RFC 9110 §5.6.7). */
+const FIRST_HTTP_DATE = -62_167_219_200_000;
+
+/**
+ * The record's last modification date, as HTTP's conditions compare it: none when no store
+ * has written the record yet, or when it is before year 0000 (no HTTP-date says it, so none
+ * was sent: `If-Modified-Since` and `If-Unmodified-Since` do not apply, RFC 9110 §13.1.3-4).
+ */
+export function lastModifiedOf(record: StoredRecord<unknown, unknown>): number | undefined {
+  const time = record.lastModified;
+  return time === undefined || time < FIRST_HTTP_DATE ? undefined : time;
+}
+
+/**
+ * The `Last-Modified` field of a time: never later than now. A time ahead of this server's
+ * clock (another server's clock ahead, another writer's microseconds) is replaced by the
+ * message's date, as RFC 9110 §8.8.2.1 requires. The conditions still compare the time
+ * itself, later than any date sent: an `If-Modified-Since` taken from the field is never
+ * answered 304 (a write may have come in the same second), an `If-Unmodified-Since` fails.
+ */
+function lastModifiedField(time: number): string {
+  return formatHttpDate(Math.min(time, Date.now()));
+}
+
 /** `ETag` and `Last-Modified` of a record (RFC 9110 §8.8). */
 export function validators(record: StoredRecord<unknown, unknown>): Record<string, string> {
   const etag = { ETag: formatEntityTag(record.etag) };
-  // A record no store has written yet has no modification time: no Last-Modified (§8.8.2).
-  return record.lastModified === undefined ? etag : { ...etag, 'Last-Modified': formatHttpDate(record.lastModified) };
+  const lastModified = lastModifiedOf(record);
+  return lastModified === undefined ? etag : { ...etag, 'Last-Modified': lastModifiedField(lastModified) };
 }
 
 /**
@@ -34,7 +58,8 @@ export function representation(
 export function preconditionFailed(detail: string, current?: StoredRecord<unknown, unknown>): Response {
   if (current === undefined) return problemResponse({ status: 412, title: 'Precondition Failed', detail });
   const etag = formatEntityTag(current.etag);
-  const lastModified = current.lastModified === undefined ? undefined : formatHttpDate(current.lastModified);
+  const time = lastModifiedOf(current);
+  const lastModified = time === undefined ? undefined : lastModifiedField(time);
   return problemResponse(
     { status: 412, title: 'Precondition Failed', detail, currentEtag: etag, ...(lastModified ? { lastModified } : {}) },
     { ETag: etag },
