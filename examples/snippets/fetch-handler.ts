@@ -11,8 +11,11 @@ import {
 export async function handle(request: Request, store: Store<unknown, string>, id: string): Promise<Response> {
   const validators = (record: StoredRecord<unknown, string>): Record<string, string> => ({
     ETag: formatEntityTag(record.etag),
-    // Absent for a row no store has written yet: it has no known modification time.
-    ...(record.lastModified === undefined ? {} : { 'Last-Modified': formatHttpDate(record.lastModified) }),
+    // Absent for a row no store has written yet: it has no known modification time. Never
+    // later than the response (RFC 9110 §8.8.2.1): another server's clock may be ahead.
+    ...(record.lastModified === undefined
+      ? {}
+      : { 'Last-Modified': formatHttpDate(Math.min(record.lastModified, Date.now())) }),
   });
 
   if (request.method === 'GET' || request.method === 'HEAD') {

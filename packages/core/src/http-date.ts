@@ -148,7 +148,11 @@ function build(
   return date.getTime();
 }
 
-/** Formats milliseconds since the epoch as an IMF-fixdate, dropping the milliseconds. */
+/**
+ * Formats milliseconds since the epoch as an IMF-fixdate, dropping the milliseconds: a time
+ * within the years 0000 to 9999 (no HTTP-date says another). For `Last-Modified`, pass no time
+ * later than now (RFC 9110 §8.8.2.1; `@ifmatch/http` does so).
+ */
 export function formatHttpDate(time: number): string {
   return new Date(Math.floor(time / 1000) * 1000).toUTCString();
 }

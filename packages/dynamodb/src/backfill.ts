@@ -29,7 +29,7 @@ import {
 import type { BackfillHashOptions, BackfillJson, BackfillOptions, BackfillReport } from '@ifmatch/core';
 import { errorGuard, IfMatchError, runBackfill } from '@ifmatch/core/driver';
 import { toIfMatchError } from './errors.js';
-import { unreadableTime, usedNames } from './expressions.js';
+import { UNREADABLE_TIME, unreadableTime, usedNames } from './expressions.js';
 import type { DynamoAttributes } from './index.js';
 import { type DynamoTable, itemCodec, storeAttributes } from './items.js';
 
@@ -100,13 +100,13 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
   const lacking = [
     notOfType('#version', 'N'),
     notOfType('#modifiedAt', 'N'),
-    unreadableTime('#modifiedAt', ':max', ':min'),
+    unreadableTime('#modifiedAt', ':from', ':downFrom'),
     ...(hashing ? [notOfType('#hash', 'S')] : []),
   ].join(' OR ');
   const lackingValues: Item = {
     ':N': { S: 'N' },
-    ':max': { N: String(Number.MAX_SAFE_INTEGER) },
-    ':min': { N: String(Number.MIN_SAFE_INTEGER) },
+    ':from': UNREADABLE_TIME.from,
+    ':downFrom': UNREADABLE_TIME.downFrom,
     ...(hashing ? { ':S': { S: 'S' } } : {}),
   };
   const guard = errorGuard(toIfMatchError);

@@ -2,17 +2,29 @@
  * Conditions as DynamoDB condition expressions. Data never enters an expression: every
  * attribute name is a `#name` placeholder and every value a `:value` placeholder.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { type DriverCondition, type StateSet, statesByIncarnation } from '@ifmatch/core/driver';
 
 /**
- * A stored time beyond ±(2^53 − 1) (another writer's nanoseconds, say): an integer the SDK reads
- * as a bigint, which the store reads as no time (`fromItem`). `max` and `min` are placeholders
- * for `Number.MAX_SAFE_INTEGER` and `Number.MIN_SAFE_INTEGER`. Compared as a number, it was
- * ahead of every writer's clock: each write's time bound failed, and core, reading no time to
- * write past, tried again until RETRIES_EXHAUSTED.
+ * The decimals from which on the SDK reads a number as no JavaScript number: from
+ * 9007199254740991.5 up (`Number` of the text passes 2^53 − 1; an integer then becomes a
+ * bigint, anything else cannot be read at all), and as far down on the other side. A stored
+ * time beyond them (another writer's nanoseconds, say) is no time to the store (`fromItem`),
+ * so every condition must count it as missing too: compared as a number, it was ahead of
+ * every writer's clock, each write's time bound failed, and core, reading no time to write
+ * past, tried again until RETRIES_EXHAUSTED. Decimal text, since no double holds them: at
+ * 9007199254740991 a time that reads as 9007199254740991.4 would count as missing while the
+ * store reads it as a time.
  */
-export function unreadableTime(name: string, max: string, min: string): string {
-  return `${name} > ${max} OR ${name} < ${min}`;
+export const UNREADABLE_TIME: { readonly from: AttributeValue; readonly downFrom: AttributeValue } = {
+  from: { N: '9007199254740991.5' },
+  downFrom: { N: '-9007199254740991.5' },
+};
+
+/** A time the store cannot read (see `UNREADABLE_TIME`): `from` and `downFrom` are its placeholders. */
+export function unreadableTime(name: string, from: string, downFrom: string): string {
+  return `${name} >= ${from} OR ${name} <= ${downFrom}`;
 }
 
 /** More than this many values do not fit one IN (DynamoDB's limit): they are OR-ed in groups. */
@@ -21,6 +33,8 @@ const IN_LIMIT = 100;
 /** Builds one expression's text and the values its placeholders stand for. */
 export class ExpressionBuilder {
   readonly values: Record<string, unknown> = {};
+  /** Values given as DynamoDB holds them, marshalled already (decimals no double holds). */
+  private readonly exact: Record<string, AttributeValue> = {};
   private next = 0;
 
   /** A new placeholder for `value`. */
@@ -28,6 +42,20 @@ export class ExpressionBuilder {
     const name = `:x${this.next++}`;
     this.values[name] = value;
     return name;
+  }
+
+  /** A new placeholder for an attribute value as DynamoDB holds it. */
+  exactValue(value: AttributeValue): string {
+    const name = `:x${this.next++}`;
+    this.exact[name] = value;
+    return name;
+  }
+
+  /** Every placeholder's value, marshalled (with `options`); undefined when the expression has none. */
+  attributeValues(options?: { removeUndefinedValues: boolean }): Record<string, AttributeValue> | undefined {
+    const values = marshall(this.values, options);
+    for (const name in this.exact) values[name] = this.exact[name] as AttributeValue;
+    return Object.keys(values).length === 0 ? undefined : values;
   }
 
   /**
@@ -38,7 +66,8 @@ export class ExpressionBuilder {
   missing(name: keyof typeof SYSTEM_TYPE): string {
     const typed = `attribute_not_exists(${name}) OR NOT attribute_type(${name}, ${this.value(SYSTEM_TYPE[name])})`;
     if (name !== '#modifiedAt') return `(${typed})`;
-    return `(${typed} OR ${unreadableTime(name, this.value(Number.MAX_SAFE_INTEGER), this.value(Number.MIN_SAFE_INTEGER))})`;
+    const from = this.exactValue(UNREADABLE_TIME.from);
+    return `(${typed} OR ${unreadableTime(name, from, this.exactValue(UNREADABLE_TIME.downFrom))})`;
   }
 
   /** The system attribute is missing, or of the type the store writes (a version DynamoDB can add 1 to). */

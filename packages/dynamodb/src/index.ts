@@ -157,7 +157,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           Item: marshall(item, { removeUndefinedValues: true }),
           ConditionExpression,
           ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-          ExpressionAttributeValues: marshall(expression.values),
+          ExpressionAttributeValues: expression.attributeValues(),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -224,7 +224,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           UpdateExpression,
           ConditionExpression,
           ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
-          ExpressionAttributeValues: marshall(expression.values, { removeUndefinedValues: true }),
+          ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -238,8 +238,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     // A delete needs an item: core always asks for one (`exists: true`); said here again so that
     // no condition can ever let a delete pass on a missing item.
     const ConditionExpression = expression.condition({ ...condition, exists: true }).join(' AND ');
-    const values =
-      Object.keys(expression.values).length > 0 ? { ExpressionAttributeValues: marshall(expression.values) } : {};
+    const values = expression.attributeValues();
     return conditional(async () => {
       const result = await client.send(
         new DeleteItemCommand({
@@ -247,7 +246,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           Key: items.keyOf(key),
           ConditionExpression,
           ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-          ...values,
+          ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),

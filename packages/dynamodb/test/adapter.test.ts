@@ -179,6 +179,31 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb on DynamoDB Local', () => {
     expect(Item?.version).toEqual({ N: '2' });
   });
 
+  it('keeps a time just past 2^53 − 1 that the SDK still reads as a number a time in every condition', async () => {
+    const client = server.client();
+    for (const attributes of [undefined, { value: 'doc' }]) {
+      const store = createDynamoStore<Record<string, unknown>, string>({
+        client,
+        table: { name: 'docs', partitionKey: 'pk' },
+        ...(attributes ? { attributes } : {}),
+      });
+      const pk = `almost-${attributes ? 'map' : 'top'}`;
+      const item = attributes
+        ? { pk: { S: pk }, doc: { M: { n: { N: '1' } } }, version: { N: '1' } }
+        : { pk: { S: pk }, n: { N: '1' }, version: { N: '1' } };
+      // 9007199254740991.4 reads as 9007199254740991: a time ahead of every clock, not a missing one.
+      await client.send(
+        new PutItemCommand({ TableName: 'docs', Item: { ...item, modifiedAt: { N: '9007199254740991.4' } } }),
+      );
+      expect((await store.get(pk))?.lastModified).toBe(9007199254740991);
+      const since = { unmodifiedSince: Date.parse('2024-01-01T00:00:00Z') };
+      expect(await store.put(pk, { n: 2 }, since)).toMatchObject({ ok: false, reason: 'precondition-failed' });
+      expect(await store.delete(pk, since)).toMatchObject({ ok: false, reason: 'precondition-failed' });
+      const { Item } = await client.send(new GetItemCommand({ TableName: 'docs', Key: { pk: { S: pk } } }));
+      expect(Item?.modifiedAt).toEqual({ N: '9007199254740991.4' });
+    }
+  });
+
   it('refuses a value that would set the key or a system attribute, and NaN, as INVALID_VALUE', async () => {
     const store = createDynamoStore<Record<string, unknown>, string>({
       client: server.client(),

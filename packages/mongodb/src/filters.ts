@@ -102,10 +102,13 @@ export function conditionFilters(fields: FieldNames) {
     }
     const since = condition.modifiedAtMost;
     const bound: Clauses | undefined = now === undefined ? undefined : strict ? { $gte: now } : { $gt: now };
-    // Pinned to a record whose time the store reads as none: a number beyond 2^53 − 1 (another
+    // Pinned to a record whose time the store reads as none: a number from 2^53 up (another
     // writer's nanoseconds, `storedModifiedAt`) is none too, and does not hold the write back.
+    // Not from 2^53 − 1 up: a Decimal128 just past it (9007199254740991.4) reads as a time, which
+    // the write must not go back from. One between 2^53 − 1 + ½ and 2^53 (none, yet held) is
+    // left to fail, an error rather than a time gone back.
     if (bound !== undefined && condition.pinned !== undefined && condition.pinned.modifiedAt === null)
-      bound.$lte = Number.MAX_SAFE_INTEGER;
+      bound.$lt = 2 ** 53;
     const time = fields.modifiedAt;
     if (since !== undefined && bound !== undefined)
       add(filter, rest, { $nor: [{ [time]: { $gt: since } }, { [time]: bound }] });

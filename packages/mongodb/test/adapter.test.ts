@@ -1,9 +1,11 @@
 import { errorCodeOf } from '@ifmatch/contract';
 import { UNCONDITIONAL } from '@ifmatch/core';
+import type { DriverCondition } from '@ifmatch/core/driver';
 import { createMongoStore } from '@ifmatch/mongodb';
-import { type Db, Int32, Long, MongoClient, ObjectId } from 'mongodb';
+import { type Db, Decimal128, Int32, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toIfMatchError } from '../src/errors.js';
+import { conditionFilters, fieldNamesOf } from '../src/filters.js';
 import { type MongoServer, mongoAvailable, startMongo } from './mongo-server.js';
 
 describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
@@ -276,6 +278,31 @@ describe.runIf(mongoAvailable())('@ifmatch/mongodb', () => {
       expect((await store.update(key, (value) => ({ ...value, name: 'milk' }), UNCONDITIONAL)).ok).toBe(true);
       expect(performance.now() - started).toBeLessThan(2000); // not a hundred retries
       expect(await collection.findOne({ _id: key as never })).toMatchObject({ name: 'milk', version: 3 });
+    });
+
+    it('passes over a time it reads as none when pinned to such a record, never over one it reads as a time', async () => {
+      const collection = db.collection('foreign-times-bound');
+      await collection.insertMany([
+        { _id: 'nanos' as never, modifiedAt: Long.fromString('1700000000000000001') },
+        { _id: '2^53' as never, modifiedAt: Long.fromString('9007199254740992') },
+        { _id: 'readable' as never, modifiedAt: Number.MAX_SAFE_INTEGER },
+        // Reads as 9007199254740991 (Number of its text): a time, though past 2^53 − 1.
+        { _id: 'decimal' as never, modifiedAt: Decimal128.fromString('9007199254740991.4') },
+        { _id: 'past' as never, modifiedAt: 1_000 },
+      ]);
+      const { filterFor } = conditionFilters(fieldNamesOf(undefined));
+      const pinnedToNone = { pinned: { modifiedAt: null } } as unknown as DriverCondition;
+      const passing = async (condition: DriverCondition) => {
+        const ids = ['2^53', 'decimal', 'nanos', 'past', 'readable'];
+        const counts = await Promise.all(
+          ids.map((id) => collection.countDocuments(filterFor(id, condition, Date.now()))),
+        );
+        return ids.filter((_, i) => counts[i] === 1);
+      };
+      // Pinned to a record whose time reads as none: what reads as none passes, a readable time ahead does not.
+      expect(await passing(pinnedToNone)).toEqual(['2^53', 'nanos', 'past']);
+      // Not pinned (or pinned to a time): only times at or before now.
+      expect(await passing({})).toEqual(['past']);
     });
 
     it('refuses to write a version one more than which is the same double (2^53): two writers would both win', async () => {
