@@ -1,6 +1,6 @@
 /** Small utilities for adapters' own tests, so each adapter does not write them again. */
 import { createServer } from 'node:net';
-import { type IfMatchErrorCode, isIfMatchError } from '@ifmatch/core';
+import { type IfMatchErrorCode, isIfMatchError, type Store, type StoredRecord } from '@ifmatch/core';
 import { expect } from 'vitest';
 
 /**
@@ -33,4 +33,31 @@ export function freeLoopbackPort(): Promise<number> {
 export function present<T>(value: T | null | undefined, what = 'a value'): T {
   if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
   return value;
+}
+
+/**
+ * Tags handed out `before` a change to records (a backfill, say) each still name the very same
+ * content, or are stale: a write under a stale one is refused, never let through for other
+ * content. Returns how many of each.
+ */
+export async function expectValidForSameContentOrStale<T, K>(
+  store: Store<T, K>,
+  before: ReadonlyMap<K, StoredRecord<T, K>>,
+): Promise<{ valid: number; stale: number }> {
+  let valid = 0;
+  let stale = 0;
+  await Promise.all(
+    [...before].map(async ([key, old]) => {
+      const current = await store.get(key);
+      if (current?.etag.opaque === old.etag.opaque) {
+        expect(current.value).toEqual(old.value);
+        valid++;
+      } else {
+        const outcome = await store.put(key, old.value, { etagIn: [old.etag] });
+        expect(outcome).toMatchObject({ ok: false, reason: 'precondition-failed' });
+        stale++;
+      }
+    }),
+  );
+  return { valid, stale };
 }

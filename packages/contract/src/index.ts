@@ -15,7 +15,7 @@ import { describeStrategy } from './strategies.js';
 import type { StoreContractOptions } from './subject.js';
 import { describeValues } from './values.js';
 
-export { errorCodeOf, freeLoopbackPort, present } from './helpers.js';
+export { errorCodeOf, expectValidForSameContentOrStale, freeLoopbackPort, present } from './helpers.js';
 export { describeHttpConformance } from './http.js';
 export {
   type ConformanceResource,

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectValidForSameContentOrStale } from '@ifmatch/contract';
 import { type BackfillError, importEtagSecret, keyedHashEtag, type Store, type StoredRecord } from '@ifmatch/core';
 import { hashableJson } from '@ifmatch/core/driver';
 import { addSystemColumns, backfillSqlite, createSqliteStore } from '@ifmatch/sqlite';
@@ -75,26 +76,6 @@ async function startWriters(
  * A tag handed out before the backfill is either still the record's tag, for the very content
  * it was handed out with, or stale: a write under it fails and changes nothing.
  */
-async function expectValidForSameContentOrStale<T>(
-  store: Store<T, string>,
-  before: ReadonlyMap<string, StoredRecord<T, string>>,
-): Promise<{ valid: number; stale: number }> {
-  let valid = 0;
-  let stale = 0;
-  for (const [key, old] of before) {
-    const current = await store.get(key);
-    if (current?.etag.opaque === old.etag.opaque) {
-      expect(current.value).toEqual(old.value);
-      valid++;
-    } else {
-      const outcome = await store.put(key, old.value, { etagIn: [old.etag] });
-      expect(outcome).toMatchObject({ ok: false, reason: 'precondition-failed' });
-      stale++;
-    }
-  }
-  return { valid, stale };
-}
-
 async function readAll<T>(store: Store<T, string>, count: number): Promise<Map<string, StoredRecord<T, string>>> {
   const records = new Map<string, StoredRecord<T, string>>();
   for (let i = 0; i < count; i++) {
