@@ -33,6 +33,9 @@ describe('the version strategy', () => {
     [`v10.${INCARNATION}`, { incarnation: INCARNATION, value: 36 }],
     ['v3', { incarnation: null, value: 3 }],
     ['v0', { incarnation: null, value: 0 }],
+    // Another writer's negative version, which the store reads as it is and tags so.
+    ['v-1', { incarnation: null, value: -1 }],
+    [`v-10.${INCARNATION}`, { incarnation: INCARNATION, value: -36 }],
   ])('reads %s back as the state it stands for', (tag, state) => {
     expect(strategy.stateFor(tag)).toEqual(state);
   });
@@ -43,7 +46,10 @@ describe('the version strategy', () => {
     ['no number', 'v'],
     ['no number before the incarnation', `v.${INCARNATION}`],
     ['a number past 2^53', 'vzzzzzzzzzzz'],
-    ['a negative number', 'v-1'],
+    ['minus zero', 'v-0'],
+    ['a minus sign and no number', 'v-'],
+    ['two minus signs', 'v--1'],
+    ['a minus sign and a leading zero', 'v-01'],
     ['an empty incarnation', 'v1.'],
     ['a character no incarnation has', 'v1.ab:cd'],
     ['an incarnation too long', 'v1.abcdefghijkl'],
@@ -57,8 +63,8 @@ describe('the version strategy', () => {
 
   /** The reading spelled out: a number in canonical base 36, then "." and an incarnation, or nothing. */
   const reference = (tag: string) => {
-    const match = /^v([0-9a-z]+)(?:\.(.*))?$/s.exec(tag);
-    if (match === null || tag.length > 24) return undefined;
+    const match = /^v(-?[0-9a-z]+)(?:\.(.*))?$/s.exec(tag);
+    if (match === null || tag.length > 25) return undefined;
     const [, digits = '', incarnation] = match;
     const value = Number.parseInt(digits, 36);
     if (!Number.isSafeInteger(value) || value.toString(36) !== digits) return undefined;
@@ -69,7 +75,7 @@ describe('the version strategy', () => {
   it('reads every tag it issues back, and any text exactly as the spelled-out reading does', () => {
     const incarnation = fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{1,11}$/), { nil: null });
     fc.assert(
-      fc.property(fc.maxSafeNat(), incarnation, (version, id) => {
+      fc.property(fc.maxSafeInteger(), incarnation, (version, id) => {
         const tag = strategy.tagFor(source({ version, incarnation: id }));
         expect(strategy.stateFor(tag)).toEqual({ incarnation: id, value: version });
       }),
@@ -77,7 +83,7 @@ describe('the version strategy', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 26 }),
       fc.string({ unit: fc.constantFrom(...'v0123456789az.ZA_-'), maxLength: 26 }),
-      fc.tuple(fc.constantFrom('v', 'v0', 'v1'), fc.string({ maxLength: 24 })).map(([a, b]) => a + b),
+      fc.tuple(fc.constantFrom('v', 'v0', 'v1', 'v-', 'v-1'), fc.string({ maxLength: 24 })).map(([a, b]) => a + b),
     );
     fc.assert(
       fc.property(text, (tag) => {

@@ -9,8 +9,13 @@
 import { isIncarnation } from '../store/incarnation.js';
 import type { EtagStrategy, TagSource } from './strategy.js';
 
-/** 'v' + 11 base-36 digits (2^53) + '.' + an 11-character incarnation: 24 characters, one sealed block. */
-const LONGEST_TAG = 24;
+/**
+ * 'v' + 11 base-36 digits (2^53) + '.' + an 11-character incarnation: 24 characters, one sealed
+ * block; 25 with a minus sign (a negative number another writer left, which a store reads as it
+ * is: its tag must match it, or no conditional write could ever reach that record).
+ */
+const LONGEST_TAG = 25;
+const MINUS = 0x2d;
 
 const ZERO = 0x30;
 const DOT = 0x2e;
@@ -35,7 +40,8 @@ export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
       // The base-36 number, read digit by digit: every conditional write parses a tag, and
       // this is a third of the cost of slicing, parseInt and spelling the number back.
       let value = 0;
-      let end = 1;
+      const first = opaque.charCodeAt(1) === MINUS ? 2 : 1;
+      let end = first;
       for (; end < opaque.length; end++) {
         const digit = base36Digit(opaque.charCodeAt(end));
         if (digit === -1) break;
@@ -43,8 +49,9 @@ export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
         // Exact while at most 2^53 - 1: past it, no tag was ever issued.
         if (value > Number.MAX_SAFE_INTEGER) return undefined;
       }
-      // Only the canonical spelling matches: "v01" was never issued, so it is not "v1".
-      if (end === 1 || (opaque.charCodeAt(1) === ZERO && end > 2)) return undefined;
+      // Only the canonical spelling matches: "v01" was never issued, so it is not "v1"; nor "v-0".
+      if (end === first || (opaque.charCodeAt(first) === ZERO && (end > first + 1 || first === 2))) return undefined;
+      if (first === 2) value = -value;
       if (end === opaque.length) return { incarnation: null, value };
       if (opaque.charCodeAt(end) !== DOT) return undefined;
       const incarnation = opaque.slice(end + 1);
