@@ -34,7 +34,6 @@ const SLOT = {
   noneOfIncarnation: 7,
   since: 8,
   version: 9,
-  lenient: 10,
 } as const;
 const FIRST_CELL = Object.keys(SLOT).length;
 
@@ -136,9 +135,21 @@ export function sqliteStatements(
     } else values[slot] = JSON.stringify(stateKeys(set));
   };
 
-  const conditionSql = (c: DriverCondition): string => {
+  /**
+   * The condition as SQL. `pinned`: for the quick form of a write pinned to one version
+   * (`pinnedVersion`: a whole number another can follow), whose pin is then compared plainly,
+   * `version = @anyOf`, which SQLite runs in a fraction of `storedNumberSql`'s steps. It holds
+   * only where `storedNumberSql(version) = @anyOf` does (a real 3.0 equals 3 both ways; text,
+   * a blob, NULL or a fraction equals no whole number; a column of TEXT affinity, which would
+   * turn 3 into '3', is refused by `checkSystemColumns`), so it may refuse a row the full
+   * form takes (a missing version pinned as 0), never take one the full form refuses: the
+   * full form decides whenever the quick one changes nothing.
+   */
+  const conditionSql = (c: DriverCondition, pinned = false): string => {
     const parts: string[] = [];
-    if (c.anyOf) parts.push(inStates(c.anyOf, 'anyOf'));
+    if (c.anyOf && pinned)
+      parts.push(`${q(system.incarnation)} IS @anyOfIncarnation AND ${q(system.version)} = @anyOf`);
+    else if (c.anyOf) parts.push(inStates(c.anyOf, 'anyOf'));
     if (c.noneOf) parts.push(`NOT ${inStates(c.noneOf, 'noneOf')}`);
     if (c.modifiedAtMost !== undefined) parts.push(`${storedModifiedAt} <= @since`);
     return parts.length === 0 ? '1' : parts.join(' AND ');
@@ -167,13 +178,17 @@ export function sqliteStatements(
         WHERE ${key} = @key AND ${conditionSql(c)} ${returning}`,
     // The quick forms. An insert's row is known. An update pinned to one version sets the next
     // one and `now`, which is `max(now, modifiedAt + 1)` whenever the stored time is before
-    // `now` (or, when the clock need not be strict, not after it): otherwise it changes nothing
-    // and the full update runs.
+    // `now` (or, when the clock need not be strict, not after it: `strict` is the store's
+    // strategy's, one form each): otherwise it changes nothing and the full update runs. Its
+    // comparisons are plain (see `conditionSql`): with `now` at 1 or later (`write` keeps an
+    // earlier clock, a test's, to the full form), a stored time that is a number before `now`
+    // is one `storedNumberSql` reads as before it too (as it is, or as 0), and anything else
+    // (NULL, text, a blob) compares as not before it, which the full form then writes as
+    // `max(now, 0 + 1)`: `now`, as the quick form would have.
     quickInsert: () => `${insert} ON CONFLICT (${key}) DO NOTHING`,
-    quickUpdate: (c: DriverCondition) =>
+    quickUpdate: (c: DriverCondition, strict: boolean) =>
       `UPDATE ${t} SET ${[...assigned, `${quote(system.version)} = @version`, `${quote(system.modifiedAt)} = @now`].join(', ')}
-        WHERE ${key} = @key AND ${conditionSql(c)}
-          AND (${storedModifiedAt} < @now OR (@lenient AND ${storedModifiedAt} = @now))`,
+        WHERE ${key} = @key AND ${conditionSql(c, true)} AND ${q(system.modifiedAt)} ${strict ? '<' : '<='} @now`,
     upsert: (c: DriverCondition) =>
       `${insert} ON CONFLICT (${key}) DO UPDATE SET ${[...written.map((name, i) => `${name} = ${writtenParams[i]}`), ...bumped].join(', ')}
         WHERE ${conditionSql(c)} ${returning}`,
@@ -184,6 +199,8 @@ export function sqliteStatements(
   interface Shape {
     readonly full: NamedStatement;
     quick?: NamedStatement;
+    /** The quick form of an update under a strict clock (the timestamp strategy's). */
+    quickStrict?: NamedStatement;
   }
   const shapeOf = statementCache(
     (kind: 'insert' | 'update' | 'upsert' | 'delete', c): Shape =>
@@ -191,6 +208,20 @@ export function sqliteStatements(
       // exactly. A write returns only system columns, which numbers hold.
       ({ full: prepareNamed(db, sqlFor[kind](c), slotOf, kind === 'delete') }),
   );
+
+  /** A shape's quick form: the insert's, or the pinned update's under the store's clock. */
+  const quickOf = (shape: Shape, condition: DriverCondition, pinned: boolean, strict: boolean): NamedStatement => {
+    if (!pinned) {
+      shape.quick ??= prepareNamed(db, sqlFor.quickInsert(), slotOf);
+      return shape.quick;
+    }
+    if (strict) {
+      shape.quickStrict ??= prepareNamed(db, sqlFor.quickUpdate(condition, true), slotOf);
+      return shape.quickStrict;
+    }
+    shape.quick ??= prepareNamed(db, sqlFor.quickUpdate(condition, false), slotOf);
+    return shape.quick;
+  };
 
   const unset: readonly unknown[] = new Array(FIRST_CELL + codec.columns.length).fill(undefined);
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
@@ -203,7 +234,10 @@ export function sqliteStatements(
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
-      if (!countsChanges || (kind !== 'insert' && pin === undefined)) return { statement: shape.full, values };
+      // No quick form: the key may name several rows, the write is not pinned, or a clock before
+      // 1 (see `sqlFor.quickUpdate`).
+      if (!countsChanges || (kind !== 'insert' && (pin === undefined || !(write.now >= 1))))
+        return { statement: shape.full, values };
       // The record the quick form writes, as a read would return it.
       const written: DriverRecord<unknown, unknown> = {
         key: id,
@@ -213,16 +247,9 @@ export function sqliteStatements(
         incarnation: pin === undefined ? write.incarnation : pin.incarnation,
         hash: hasHash ? write.hash : null,
       };
-      if (pin !== undefined) {
-        values[SLOT.version] = pin.version + 1;
-        values[SLOT.lenient] = write.strictClock ? 0 : 1;
-      }
-      shape.quick ??= prepareNamed(
-        db,
-        pin === undefined ? sqlFor.quickInsert() : sqlFor.quickUpdate(condition),
-        slotOf,
-      );
-      return { statement: shape.full, values, quick: shape.quick, written };
+      if (pin !== undefined) values[SLOT.version] = pin.version + 1;
+      const quick = quickOf(shape, condition, pin !== undefined, write.strictClock);
+      return { statement: shape.full, values, quick, written };
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,
