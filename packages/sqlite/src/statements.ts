@@ -17,7 +17,7 @@ import {
 import type { Database } from 'better-sqlite3';
 import type { RowCodec } from './codec.js';
 import { type NamedStatement, prepareNamed, type Slots } from './named.js';
-import { quote, type SystemColumns, storedNumberSql } from './schema.js';
+import { quote, type SystemColumns, storedNumber, storedNumberSql } from './schema.js';
 
 /**
  * The slot of each named parameter in a write's values (`Slots`); the value columns' cells,
@@ -234,9 +234,12 @@ export function sqliteStatements(
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
       const pin = kind === 'update' ? pinnedVersion(condition) : undefined;
-      // No quick form: the key may name several rows, the write is not pinned, or a clock before
-      // 1 (see `sqlFor.quickUpdate`).
-      if (!countsChanges || (kind !== 'insert' && (pin === undefined || !(write.now >= 1))))
+      // No quick form: the key may name several rows, the write is not pinned, or to a version
+      // the store does not read as itself (−(2^53 − 1), which a tag can name: the plain
+      // `version = @anyOf` would match a cell the store reads as 0), or a clock before 1 (see
+      // `sqlFor.quickUpdate`).
+      if (!countsChanges) return { statement: shape.full, values };
+      if (kind !== 'insert' && (pin === undefined || storedNumber(pin.version) !== pin.version || !(write.now >= 1)))
         return { statement: shape.full, values };
       // The record the quick form writes, as a read would return it.
       const written: DriverRecord<unknown, unknown> = {

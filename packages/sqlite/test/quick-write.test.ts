@@ -16,7 +16,22 @@ type Doc = { title: string; count: number; details: unknown };
 
 const NOW = 1_700_000_000_000;
 /** Cells another writer may leave in the version column, as SQL literals. */
-const versions = ['0', '1', '7', '3.0', '2.5', '9007199254740992', '1e308', "'v1.2'", "'3'", "x'03'", 'NULL'];
+const versions = [
+  '0',
+  '1',
+  '7',
+  '-1',
+  '-9007199254740990', // the last the store counts on from
+  '-9007199254740991', // one past it: read as 0
+  '3.0',
+  '2.5',
+  '9007199254740992',
+  '1e308',
+  "'v1.2'",
+  "'3'",
+  "x'03'",
+  'NULL',
+];
 /** Cells another writer may leave in the time column, near the clocks below and far from them. */
 const times = [
   String(NOW - 1),
@@ -126,6 +141,21 @@ describe('a write pinned to one version (the quick form) against cells another w
     );
     expect(outcome.ok && outcome.record.lastModified).toBe(NOW + 1);
     expect(db.prepare(`SELECT modified_at FROM items WHERE id = 'k'`).pluck().get()).toBe(NOW + 1);
+    db.close();
+  });
+
+  it('refuses a tag the store never issued for a version it reads as 0 (−(2^53 − 1)), and writes nothing', async () => {
+    const { db, store } = rowWith('-9007199254740991', String(NOW - 5), NOW);
+    const read = await store.get('k');
+    expect(read?.version).toBe(0);
+    // The tag of −(2^53 − 1) as the strategy spells a number: the cell holds it, the store does not count it.
+    const forged = { weak: false, opaque: `v${(-(2 ** 53 - 1)).toString(36)}` };
+    const outcome = await store.put('k', { title: 'forged', count: 9, details: null }, { etagIn: [forged] });
+    expect(outcome.ok).toBe(false);
+    expect(db.prepare(`SELECT title, version FROM items WHERE id = 'k'`).get()).toEqual({
+      title: 'K',
+      version: -9007199254740991,
+    });
     db.close();
   });
 });
