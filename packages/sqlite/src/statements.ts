@@ -136,9 +136,10 @@ export function sqliteStatements(
   };
 
   /**
-   * The condition as SQL. `pinned`: for the quick form of a write pinned to one version
-   * (`pinnedVersion`: a whole number another can follow), whose pin is then compared plainly,
-   * `version = @anyOf`, which SQLite runs in a fraction of `storedNumberSql`'s steps. It holds
+   * The condition as SQL. `pinned`: for the quick form of a write pinned to one version the
+   * store reads as itself (`pinnedVersion`, and `write` sends no other: not −(2^53 − 1), which
+   * `storedNumberSql` reads as 0), whose pin is then compared plainly, `version = @anyOf`,
+   * which SQLite runs in a fraction of `storedNumberSql`'s steps. It holds
    * only where `storedNumberSql(version) = @anyOf` does (a real 3.0 equals 3 both ways; text,
    * a blob, NULL or a fraction equals no whole number; a column of TEXT affinity, which would
    * turn 3 into '3', is refused by `checkSystemColumns`), so it may refuse a row the full
