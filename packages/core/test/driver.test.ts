@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkMembers,
   type DriverCondition,
   type DriverRecord,
   defineStore,
@@ -260,5 +262,49 @@ describe('storedTime', () => {
     ['bytes', new Uint8Array([5])],
   ])('reads %s as no time', (_what, value) => {
     expect(storedTime(value)).toBeNull();
+  });
+});
+
+describe('checkMembers', () => {
+  const columns = ['title', 'count', 'details'];
+  const rules = (order?: readonly string[]) => ({
+    noun: 'column',
+    isMember: (name: string) => columns.includes(name),
+    keyPart: (name: string, key: unknown) => (name === 'id' ? key : undefined),
+    ...(order === undefined ? {} : { order }),
+  });
+  const verdict = (value: unknown, order?: readonly string[]) => {
+    try {
+      checkMembers(value, rules(order), 'k');
+      return 'accepted';
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error);
+    }
+  };
+
+  it('accepts a value whose keys are the members in order, and refuses one with another member', () => {
+    expect(verdict({ title: 't', count: 1, details: null }, columns)).toBe('accepted');
+    expect(verdict({ title: 't', count: 1, other: null }, columns)).toBe('INVALID_VALUE');
+    expect(verdict({ title: 't', count: 1, details: null, other: 1 }, columns)).toBe('INVALID_VALUE');
+    // Not an object of members, whatever its keys: an array whose indexes would be the order.
+    expect(verdict(['a', 'b', 'c'], ['0', '1', '2'])).toBe('INVALID_VALUE');
+  });
+
+  it('decides as the member-by-member check does, with or without the order', () => {
+    const name = fc.constantFrom('title', 'count', 'details', 'id', 'other', '0', '__proto__', 'constructor');
+    const member = fc.constantFrom(undefined, null, 1, 'k', 'x');
+    const value = fc.oneof(
+      fc.dictionary(name, member, { maxKeys: 6 }),
+      fc.uniqueArray(name, { maxLength: 5 }).map((names) => Object.fromEntries(names.map((n) => [n, 1]))),
+      fc.constant(Object.create({ inherited: 1 }, { title: { value: 't', enumerable: true } })),
+      fc.constantFrom(null, 'text', 5, ['title'], new Uint8Array(1)),
+    );
+    fc.assert(
+      fc.property(value, fc.shuffledSubarray(columns), (v, order) => {
+        expect(verdict(v, order)).toBe(verdict(v));
+        expect(verdict(v, columns)).toBe(verdict(v));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -205,6 +205,7 @@ export function valueCodec<T>(
     isMember: (name: string) => memberNames.has(name),
     keyPart: (name: string, key: unknown) =>
       !keyNames.has(name) ? undefined : keyNames.size === 1 ? key : (key as Row)[name],
+    order: readNames,
   };
   return {
     columns,

@@ -126,6 +126,7 @@ export function columnsCodec<T>(
     noun: 'column',
     isMember: (name: string) => members.has(name),
     keyPart: (name: string, key: unknown) => (name === keyColumn ? key : undefined),
+    order: valueColumns,
   };
   return {
     columns: valueColumns,

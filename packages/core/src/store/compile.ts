@@ -37,17 +37,16 @@ function assertTags(tags: unknown, name: string): asserts tags is readonly Entit
  * a store issues is strong.
  */
 function statesOf(tags: readonly EntityTag[], strongOnly: boolean, strategy: EtagStrategy): StateSet | undefined {
-  const states: TaggedState[] = [];
+  let states: TaggedState[] | undefined;
   for (const tag of tags) {
     if (strongOnly && tag.weak) continue;
     const state = strategy.stateFor(tag.opaque);
     if (state === undefined) continue;
-    // Usually one tag: no search (and no closure) for the first.
-    if (states.length === 0 || !states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) {
-      states.push(state);
-    }
+    // Usually one tag: a list made whole (not grown), and no search, for the first.
+    if (states === undefined) states = [state];
+    else if (!states.some((s) => s.value === state.value && s.incarnation === state.incarnation)) states.push(state);
   }
-  return states.length === 0 ? undefined : { field: strategy.field, states };
+  return states === undefined ? undefined : { field: strategy.field, states };
 }
 
 /** Throws a `TypeError` for a condition of the wrong shape (a programming mistake, not a conflict). */

@@ -29,6 +29,7 @@ function base36Digit(code: number): number {
 
 export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
   const prefix = name === 'version' ? 'v' : 't';
+  const PREFIX = prefix.charCodeAt(0);
   const number = name === 'version' ? (s: TagSource) => s.version : (s: TagSource) => s.modifiedAt ?? 0;
   return {
     name,
@@ -36,7 +37,7 @@ export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
     tagFor: (source) =>
       prefix + number(source).toString(36) + (source.incarnation === null ? '' : `.${source.incarnation}`),
     stateFor(opaque) {
-      if (opaque.length < 2 || opaque.length > LONGEST_TAG || opaque[0] !== prefix) return undefined;
+      if (opaque.length < 2 || opaque.length > LONGEST_TAG || opaque.charCodeAt(0) !== PREFIX) return undefined;
       // The base-36 number, read digit by digit: every conditional write parses a tag, and
       // this is a third of the cost of slicing, parseInt and spelling the number back.
       let value = 0;
