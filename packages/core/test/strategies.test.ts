@@ -171,6 +171,61 @@ describe('a secret', () => {
     expect([...lengths]).toEqual([48]);
   });
 
+  it('seals and opens the 25-character tags of versions and times below −36^10 another writer set, in 48 characters', async () => {
+    for (const name of ['version', 'timestamp'] as const) {
+      const strategy = createStrategy(name, SECRET);
+      for (const number of [-(36 ** 10), -(36 ** 10) - 1, -(2 ** 53 - 2), -(2 ** 52)]) {
+        const record = source({ version: number, modifiedAt: number });
+        const clear = strategy.tagFor(record);
+        expect(clear).toHaveLength(25);
+        const tag = await present(strategy.sealer).seal(clear);
+        expect(tag).toHaveLength(48);
+        expect(await present(strategy.sealer).open(tag)).toBe(clear);
+        expect(strategy.stateFor(clear)).toEqual({ incarnation: INCARNATION, value: number });
+      }
+    }
+  });
+
+  it('packs a tag longer than a block in one way only: another packing of it does not open', async () => {
+    const { pack, unpack } = await import('../src/strategies/sealed.js');
+    const clear = `v-${(36 ** 10).toString(36)}.${INCARNATION}`;
+    const block = new Uint8Array(24);
+    expect(pack(clear, block)).toBe(true);
+    expect(block[0]).toBe(0x80 | 25);
+    expect(unpack(block)).toBe(clear);
+    const trailing = block.slice();
+    trailing[23] = (trailing[23] as number) | 1; // a bit past the last character
+    expect(unpack(trailing)).toBeUndefined();
+    const short = block.slice();
+    short[0] = 0x80 | 24; // a tag of 24 characters is never packed
+    expect(unpack(short)).toBeUndefined();
+  });
+
+  it('opens every ASCII tag of up to 26 characters it sealed, and only that one, in 48 characters', async () => {
+    const sealer = present(createStrategy('version', SECRET).sealer);
+    const sealedOf = new Map<string, string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.integer({ min: 1, max: 0x7f }).map((c) => String.fromCharCode(c)),
+          minLength: 1,
+          maxLength: 26,
+        }),
+        async (clear) => {
+          const tag = await sealer.seal(clear);
+          expect(tag).toHaveLength(48);
+          expect(await sealer.open(tag)).toBe(clear);
+          const before = sealedOf.get(tag);
+          if (before !== undefined) expect(before).toBe(clear);
+          sealedOf.set(tag, clear);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    await expect(sealer.seal('x'.repeat(27))).rejects.toThrow(TypeError);
+    await expect(sealer.seal('vé')).rejects.toThrow(TypeError);
+  });
+
   it('refuses a forged or altered tag, and a tag sealed with another secret', async () => {
     const sealer = present(createStrategy('version', SECRET).sealer);
     const tag = await sealedTag('version', source({}));

@@ -188,6 +188,26 @@ describe('row mode', () => {
     expect(single.ok).toBe(false);
     expect((await store.get('f'))?.value.title).toBe('theirs');
   });
+
+  it('under a secret, serves and writes a record another writer moved below version −36^10 (a 25-character tag in clear)', async () => {
+    const db = new Database(':memory:');
+    createContractTable(db, 'items');
+    const secret = 'a-server-secret-of-at-least-32-bytes!!';
+    const store = createSqliteStore<Doc>({ db, table: 'items', secret });
+    const created = await store.create('n', { title: 'N', count: 1, details: null });
+    if (!created.ok) throw new Error('unexpected');
+    const low = -(36 ** 10) - 1;
+    db.prepare(`UPDATE items SET version = ?, title = 'theirs' WHERE id = 'n'`).run(low);
+    const read = await store.get('n');
+    expect(read?.version).toBe(low);
+    expect(read?.etag.opaque).toHaveLength(48);
+    expect(
+      (await store.put('n', { title: 'stale', count: 2, details: null }, { etagIn: [created.record.etag] })).ok,
+    ).toBe(false);
+    const written = await store.put('n', { title: 'mine', count: 2, details: null }, { etagIn: [read!.etag] });
+    expect(written.ok && written.record.version).toBe(low + 1);
+    expect((await store.get('n'))?.value.title).toBe('mine');
+  });
 });
 
 describe('configuration', () => {
