@@ -308,3 +308,22 @@ describe('checkMembers', () => {
     );
   });
 });
+
+describe('the store’s clock', () => {
+  it('writes whole milliseconds: a fraction is rounded down, and reads back as the time written', async () => {
+    const store = createMemoryStore<{ n: number }>({ now: () => 1_700_000_000_000.75 });
+    const created = await store.create('k', { n: 1 });
+    expect(created.ok && created.record.lastModified).toBe(1_700_000_000_000);
+    expect((await store.get('k'))?.lastModified).toBe(1_700_000_000_000);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, '1700000000000', undefined])(
+    'refuses a clock that returns %s with a TypeError, writing nothing',
+    async (time) => {
+      const store = createMemoryStore<{ n: number }>({ now: () => time as number });
+      await expect(store.create('k', { n: 1 })).rejects.toThrow(TypeError);
+      await expect(store.put('k', { n: 1 }, UNCONDITIONAL)).rejects.toThrow(TypeError);
+      expect(await store.get('k')).toBeUndefined();
+    },
+  );
+});

@@ -189,6 +189,15 @@ describe('row mode', () => {
     expect((await store.get('f'))?.value.title).toBe('theirs');
   });
 
+  it('writes a clock’s fraction of a millisecond as the whole millisecond before it, which reads back as written', async () => {
+    const db = new Database(':memory:');
+    createContractTable(db, 'items');
+    const store = createSqliteStore<Doc>({ db, table: 'items', now: () => 1_700_000_000_000.5 });
+    const created = await store.create('c', { title: 'C', count: 1, details: null });
+    expect(created.ok && created.record.lastModified).toBe(1_700_000_000_000);
+    expect((await store.get('c'))?.lastModified).toBe(1_700_000_000_000);
+  });
+
   it('under a secret, serves and writes a record another writer moved below version −36^10 (a 25-character tag in clear)', async () => {
     const db = new Database(':memory:');
     createContractTable(db, 'items');

@@ -99,7 +99,10 @@ export interface StoreOptions {
    * table says exactly which states share one).
    */
   readonly secret?: string | Uint8Array;
-  /** The clock for `modifiedAt` (default `Date.now`). */
+  /**
+   * The clock for `modifiedAt`, in milliseconds (default `Date.now`). A fraction is rounded
+   * down; a clock that returns anything but a finite number fails the write with a `TypeError`.
+   */
   readonly now?: () => number;
   /** Retry bounds of `update` (default: `RetryOptions` defaults). */
   readonly retry?: RetryOptions;

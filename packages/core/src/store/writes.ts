@@ -27,10 +27,23 @@ export function writePreparer<T, K>(
 ): PrepareWrite<T, K> {
   const { hashValue } = strategy;
   const strictClock = strategy.field === 'modifiedAt';
+  /**
+   * The clock in whole milliseconds: a fraction (a clock built on `performance.now()`) would be
+   * written, and then read back as no time at all. Anything but a finite number is a clock
+   * built wrong, refused before anything is written.
+   */
+  const clock = (): number => {
+    const time = now();
+    if (Number.isSafeInteger(time)) return time;
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      throw new TypeError(`the store's clock (now) returned ${String(time)}, not a number of milliseconds`);
+    }
+    return Math.floor(time);
+  };
   const writeOf = (stored: T, hash: string | null, mayCreate: boolean): DriverWrite<T> => ({
     value: stored,
     hash,
-    now: now(),
+    now: clock(),
     strictClock,
     incarnation: mayCreate ? newIncarnation() : NO_INCARNATION,
   });
