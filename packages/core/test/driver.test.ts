@@ -317,7 +317,7 @@ describe('the store’s clock', () => {
     expect((await store.get('k'))?.lastModified).toBe(1_700_000_000_000);
   });
 
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, '1700000000000', undefined])(
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, '1700000000000', undefined, 2 ** 53, -(2 ** 60), 1e300, 1n])(
     'refuses a clock that returns %s with a TypeError, writing nothing',
     async (time) => {
       const store = createMemoryStore<{ n: number }>({ now: () => time as number });

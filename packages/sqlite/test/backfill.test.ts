@@ -284,6 +284,27 @@ describe('backfillSqlite', () => {
     db.close();
   });
 
+  it('writes its clock in whole milliseconds, and stops on a clock that gives no time, writing nothing', async () => {
+    const db = openDatabase(join(files.dir, 'clock.db'));
+    legacyTable(db, 'orders', 2);
+    addSystemColumns(db, 'orders');
+    const broken = await backfillSqlite({ db, table: 'orders', now: () => Number.NaN }).catch(
+      (error: unknown) => error,
+    );
+    expect(broken).toMatchObject({ name: 'BackfillError' });
+    expect((broken as BackfillError).cause).toBeInstanceOf(TypeError);
+    expect(
+      db.prepare('SELECT count(*) AS n FROM orders WHERE version IS NOT NULL OR modified_at IS NOT NULL').get(),
+    ).toEqual({
+      n: 0,
+    });
+    const result = await backfillSqlite({ db, table: 'orders', now: () => 1_700_000_000_000.5 });
+    expect(result).toMatchObject({ complete: true, run: { updated: 2 } });
+    const store = createSqliteStore<{ customer: string; quantity: number; notes: unknown }>({ db, table: 'orders' });
+    expect((await store.get(keyOf(1)))?.lastModified).toBe(1_700_000_000_000);
+    db.close();
+  });
+
   it('stops on a transport error with the checkpoint of the last completed batch', async () => {
     const file = join(files.dir, 'closed.db');
     const db = openDatabase(file);

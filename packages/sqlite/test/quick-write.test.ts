@@ -51,7 +51,7 @@ const times = [
   'NULL',
 ];
 // Whole milliseconds, as `Date.now()` gives them (a fraction is written, then read as no time).
-const clocks = [NOW, 2, 1, 0, -10, -(2 ** 60)];
+const clocks = [NOW, 2, 1, 0, -10, -(2 ** 53 - 1)];
 
 /** A store at the clock `now`, over one row holding `version` and `time` as SQL literals. */
 function rowWith(version: string, time: string, now: number, strategy: 'version' | 'timestamp' = 'version') {

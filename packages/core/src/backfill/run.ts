@@ -10,6 +10,7 @@
  */
 import { IfMatchError, isIfMatchError } from '../errors.js';
 import { sleep } from '../retry.js';
+import { wholeMilliseconds } from '../store/clock.js';
 import { createStrategy, type StrategyName } from '../strategies/strategy.js';
 import {
   addCounts,
@@ -110,7 +111,7 @@ export interface BackfillOptions {
   readonly pauseMs?: number;
   /** Called after every batch, awaited: save `progress.checkpoint` here to resume after a crash. */
   readonly onProgress?: (progress: BackfillProgress) => void | Promise<void>;
-  /** The clock for `modifiedAt`, in ms (default `Date.now`). */
+  /** The clock for `modifiedAt`, in ms (default `Date.now`); as a store's (`StoreOptions.now`). */
   readonly now?: () => number;
 }
 
@@ -192,7 +193,7 @@ export async function runBackfill<R>(
 ): Promise<BackfillReport> {
   const batchSize = checkOptions(options, source as BackfillSource<unknown>);
   const dryRun = options.dryRun === true;
-  const clock = options.now ?? Date.now;
+  const clock = wholeMilliseconds(options.now ?? Date.now);
   // createStrategy checks the name and the secret where the backfill is configured.
   const strategy = createStrategy(options.strategy ?? 'version', options.secret);
   const hashValue = strategy.hashValue;

@@ -101,7 +101,8 @@ export interface StoreOptions {
   readonly secret?: string | Uint8Array;
   /**
    * The clock for `modifiedAt`, in milliseconds (default `Date.now`). A fraction is rounded
-   * down; a clock that returns anything but a finite number fails the write with a `TypeError`.
+   * down; a clock that returns anything but a number within ±(2^53 − 1) fails the write with a
+   * `TypeError`, before anything is written.
    */
   readonly now?: () => number;
   /** Retry bounds of `update` (default: `RetryOptions` defaults). */

@@ -4,6 +4,7 @@
  * new incarnation.
  */
 import type { EtagStrategy } from '../strategies/strategy.js';
+import { wholeMilliseconds } from './clock.js';
 import type { DriverRecord, DriverWrite, StoreDriver } from './driver.js';
 import { newIncarnation } from './incarnation.js';
 
@@ -27,19 +28,7 @@ export function writePreparer<T, K>(
 ): PrepareWrite<T, K> {
   const { hashValue } = strategy;
   const strictClock = strategy.field === 'modifiedAt';
-  /**
-   * The clock in whole milliseconds: a fraction (a clock built on `performance.now()`) would be
-   * written, and then read back as no time at all. Anything but a finite number is a clock
-   * built wrong, refused before anything is written.
-   */
-  const clock = (): number => {
-    const time = now();
-    if (Number.isSafeInteger(time)) return time;
-    if (typeof time !== 'number' || !Number.isFinite(time)) {
-      throw new TypeError(`the store's clock (now) returned ${String(time)}, not a number of milliseconds`);
-    }
-    return Math.floor(time);
-  };
+  const clock = wholeMilliseconds(now);
   const writeOf = (stored: T, hash: string | null, mayCreate: boolean): DriverWrite<T> => ({
     value: stored,
     hash,
