@@ -264,3 +264,33 @@ describe('incarnations', () => {
     }
   });
 });
+
+describe('base36', () => {
+  it('spells every number as toString(36) does: safe integers either side of each 36² step, and others', async () => {
+    const { base36 } = await import('../src/strategies/counter.js');
+    const around = [
+      0,
+      1,
+      35,
+      36,
+      1295,
+      1296,
+      1297,
+      1296 ** 2 - 1,
+      1296 ** 2,
+      1296 ** 3,
+      1296 ** 4,
+      1296 ** 5,
+      2 ** 53 - 1,
+    ];
+    for (const n of around.flatMap((x) => [x, -x, x + 1, -(x + 1)])) expect(base36(n)).toBe(n.toString(36));
+    for (const n of [-0, 0.5, -1.25, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(base36(n)).toBe(n.toString(36));
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeInteger(), fc.double()), (n) => {
+        expect(base36(n)).toBe(n.toString(36));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});

@@ -27,6 +27,34 @@ function base36Digit(code: number): number {
   return -1;
 }
 
+/** 36²: the numbers two base-36 digits spell. */
+const PAIR = 1296;
+/** `i.toString(36)` and its two digits, for every i below 36², made on the first tag. */
+let short: readonly string[] = [];
+let pairs: readonly string[] = [];
+
+/**
+ * `n.toString(36)`, from a table two digits at a time for a safe integer. Every record served
+ * gets a tag, and `toString(36)` of a number past 2^31 (a time in milliseconds) takes V8's slow
+ * path for doubles: some 240 ns against 60 ns.
+ */
+export function base36(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toString(36);
+  if (n < 0) return `-${base36(-n)}`;
+  if (short.length === 0) {
+    short = Array.from({ length: PAIR }, (_, i) => i.toString(36));
+    pairs = short.map((digits) => digits.padStart(2, '0'));
+  }
+  if (n < PAIR) return short[n] as string;
+  let digits = pairs[n % PAIR] as string;
+  let rest = Math.floor(n / PAIR);
+  while (rest >= PAIR) {
+    digits = (pairs[rest % PAIR] as string) + digits;
+    rest = Math.floor(rest / PAIR);
+  }
+  return (short[rest] as string) + digits;
+}
+
 export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
   const prefix = name === 'version' ? 'v' : 't';
   const PREFIX = prefix.charCodeAt(0);
@@ -34,8 +62,7 @@ export function counterStrategy(name: 'version' | 'timestamp'): EtagStrategy {
   return {
     name,
     field: name === 'version' ? 'version' : 'modifiedAt',
-    tagFor: (source) =>
-      prefix + number(source).toString(36) + (source.incarnation === null ? '' : `.${source.incarnation}`),
+    tagFor: (source) => prefix + base36(number(source)) + (source.incarnation === null ? '' : `.${source.incarnation}`),
     stateFor(opaque) {
       if (opaque.length < 2 || opaque.length > LONGEST_TAG || opaque.charCodeAt(0) !== PREFIX) return undefined;
       // The base-36 number, read digit by digit: every conditional write parses a tag, and
