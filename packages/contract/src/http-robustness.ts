@@ -5,7 +5,8 @@
  * client's mistake is never a 5xx, nothing is written when a precondition fails or the
  * content is refused, and the stored records are exactly the model's. Bounded in count and
  * time, loopback only; a failure prints fast-check's seed and path (replay it with
- * `IFMATCH_ROBUSTNESS_SEED` and `IFMATCH_ROBUSTNESS_PATH`).
+ * `IFMATCH_ROBUSTNESS_SEED` and `IFMATCH_ROBUSTNESS_PATH`; search longer with
+ * `IFMATCH_ROBUSTNESS_RUNS`, which overrides `runs`).
  */
 import { createMemoryStore, formatEntityTag, type Store } from '@ifmatch/core';
 import type { DriverRecord } from '@ifmatch/core/driver';
@@ -28,6 +29,10 @@ import { type Expectation, expectation } from './http-model.js';
 import { ifMatchLine, parserMayRefuse } from './http-model-fields.js';
 import { commands, PROBE, seeds } from './http-requests.js';
 import { wireText } from './http-wire-text.js';
+
+/** Sequences to try instead of `runs`, to search longer than CI does (0: unset). */
+const longer = Number(process.env.IFMATCH_ROBUSTNESS_RUNS) || 0;
+const timeout = longer ? 3_700_000 : 120_000;
 
 /** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */
 export interface HttpRobustnessOptions extends Partial<Pick<HttpConformanceOptions, 'serve'>> {
@@ -176,42 +181,46 @@ export function describeHttpRobustness(options: HttpRobustnessOptions): void {
       }
     };
 
-    it('answers every request, never 5xx for a client’s mistake, and stores exactly what the model says', async () => {
-      const inFront = refusedInFront(options.malformedJsonRefusedInFront);
-      const wire = server !== undefined;
-      await fc.assert(
-        fc.asyncProperty(
-          seeds,
-          fc.noBias(fc.array(commands(wire), { minLength: 1, maxLength: 12 })),
-          async (start, sequence) => {
-            records.clear();
-            for (const [key, value] of start) await store.create(key, value);
-            for (const command of sequence) {
-              const key = command.target === 'collection' ? undefined : command.target;
-              const current = key === undefined ? undefined : await store.get(key);
-              const tag = current === undefined ? undefined : formatEntityTag(current.etag);
-              const expected = expectation(command, current?.value, inFront, tag);
-              const before = snapshot();
-              const response = wire ? await sendRaw(command, key, tag) : await sendFetch(command, key, tag);
-              await check(command, key, expected, before, response);
-            }
-            // Still alive: a plain read is answered.
-            const probe = wire
-              ? await rawRequest(
-                  present(server).url,
-                  `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
-                )
-              : await sendFetch({ ...PROBE }, 'k0', undefined);
-            expect(probe?.status).toBeLessThan(500);
+    it(
+      'answers every request, never 5xx for a client’s mistake, and stores exactly what the model says',
+      async () => {
+        const inFront = refusedInFront(options.malformedJsonRefusedInFront);
+        const wire = server !== undefined;
+        await fc.assert(
+          fc.asyncProperty(
+            seeds,
+            fc.noBias(fc.array(commands(wire), { minLength: 1, maxLength: 12 })),
+            async (start, sequence) => {
+              records.clear();
+              for (const [key, value] of start) await store.create(key, value);
+              for (const command of sequence) {
+                const key = command.target === 'collection' ? undefined : command.target;
+                const current = key === undefined ? undefined : await store.get(key);
+                const tag = current === undefined ? undefined : formatEntityTag(current.etag);
+                const expected = expectation(command, current?.value, inFront, tag);
+                const before = snapshot();
+                const response = wire ? await sendRaw(command, key, tag) : await sendFetch(command, key, tag);
+                await check(command, key, expected, before, response);
+              }
+              // Still alive: a plain read is answered.
+              const probe = wire
+                ? await rawRequest(
+                    present(server).url,
+                    `GET /items/k0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+                  )
+                : await sendFetch({ ...PROBE }, 'k0', undefined);
+              expect(probe?.status).toBeLessThan(500);
+            },
+          ),
+          {
+            numRuns: longer || (options.runs ?? 100),
+            interruptAfterTimeLimit: timeout - 60_000,
+            ...(process.env.IFMATCH_ROBUSTNESS_SEED ? { seed: Number(process.env.IFMATCH_ROBUSTNESS_SEED) } : {}),
+            ...(process.env.IFMATCH_ROBUSTNESS_PATH ? { path: process.env.IFMATCH_ROBUSTNESS_PATH } : {}),
           },
-        ),
-        {
-          numRuns: options.runs ?? 100,
-          interruptAfterTimeLimit: 60_000,
-          ...(process.env.IFMATCH_ROBUSTNESS_SEED ? { seed: Number(process.env.IFMATCH_ROBUSTNESS_SEED) } : {}),
-          ...(process.env.IFMATCH_ROBUSTNESS_PATH ? { path: process.env.IFMATCH_ROBUSTNESS_PATH } : {}),
-        },
-      );
-    }, 120_000);
+        );
+      },
+      timeout,
+    );
   });
 }
