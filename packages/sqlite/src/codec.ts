@@ -11,22 +11,18 @@ import type { Affinity } from './schema.js';
 
 type Row = Record<string, unknown>;
 
-/** A value ready to write: the cells to bind, by column, and the value as it will read back. */
-export interface Encoded<T> {
-  readonly cells: unknown[];
-  readonly value: T;
-}
-
 /** Converts between a value and the cells of the table's value columns. */
 export interface RowCodec<T> {
   /** The value columns, in a fixed order. */
   readonly columns: readonly string[];
   /**
-   * The cells to bind and the value as a read will return it, in one pass (checked: a value
-   * that would not read back as given is refused). Every write returns its record, so this
-   * runs on every write: no text is parsed back where a copy is known to be the same.
+   * Puts the cells to bind in `cells`, column by column from `at`, and returns the value as a
+   * read will return it, in one pass (checked: a value that would not read back as given is
+   * refused). Every write returns its record, so this runs on every write: no text is parsed
+   * back where a copy is known to be the same, and the cells go straight into the array of
+   * the statement's parameters.
    */
-  encode(value: T, key: unknown): Encoded<T>;
+  encode(value: T, key: unknown, cells: unknown[], at: number): T;
   /** The value from a row as SQLite returns it. */
   fromRow(row: Row): T;
 }
@@ -52,9 +48,10 @@ export function fromInteger(cell: unknown): unknown {
 export function documentCodec<T>(column: string): RowCodec<T> {
   return {
     columns: [column],
-    encode(value) {
+    encode(value, _key, cells, at) {
       const json = encodeJson(value);
-      return { cells: [json.text], value: json.value as T };
+      cells[at] = json.text;
+      return json.value as T;
     },
     fromRow: (row) => JSON.parse(String(row[column])) as T,
   };
@@ -130,10 +127,9 @@ export function columnsCodec<T>(
   };
   return {
     columns: valueColumns,
-    encode(value, key) {
+    encode(value, key, cells, at) {
       checkMembers(value, rules, key);
       // A put replaces the whole row: a member left out (or undefined) is stored as NULL.
-      const cells: unknown[] = new Array(valueColumns.length);
       const readBack: Row = { ...blank };
       for (let i = 0; i < valueColumns.length; i++) {
         const name = valueColumns[i] ?? '';
@@ -141,19 +137,19 @@ export function columnsCodec<T>(
         const member = value[name] ?? null;
         if (affinity === 'json' && member !== null) {
           const json = encodeJson(member);
-          cells[i] = json.text;
+          cells[at + i] = json.text;
           readBack[name] = json.value;
           continue;
         }
         const cell = toCell(name, affinity, member);
-        cells[i] = cell;
+        cells[at + i] = cell;
         // As SQLite hands it back: bytes as a Buffer, a safe integer as a number.
         readBack[name] =
           cell instanceof Uint8Array && !Buffer.isBuffer(cell)
             ? Buffer.from(cell)
             : fromInteger(storedAs(affinity, cell));
       }
-      return { cells, value: readBack as T };
+      return readBack as T;
     },
     fromRow(row) {
       const value: Row = { ...blank };

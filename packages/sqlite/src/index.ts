@@ -16,7 +16,7 @@ import {
   type StoreDriver,
 } from '@ifmatch/core/driver';
 import type { Database } from 'better-sqlite3';
-import { columnsCodec, documentCodec, type Encoded, type RowCodec } from './codec.js';
+import { columnsCodec, documentCodec, type RowCodec } from './codec.js';
 import { toIfMatchError } from './errors.js';
 import { whenUnlocked } from './lock.js';
 import type { NamedStatement, Slots } from './named.js';
@@ -110,11 +110,13 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     hash: hasHash ? ((row[system.hash] as string | null) ?? null) : null,
   });
   /**
-   * The cells of the value `prepareValue` returned last: core writes a value right after
-   * preparing it, so the write binds them without encoding the value again (any other value
-   * is encoded afresh).
+   * The value `prepareValue` returned last, and the values of its statement with its cells in:
+   * core writes a value right after preparing it, so the write binds them without encoding the
+   * value again (any other value is encoded afresh).
    */
-  let lastPrepared: Encoded<T> | undefined;
+  let lastPrepared: T | undefined;
+  let lastValues: unknown[] | undefined;
+  const encoded = (value: T, key: K, values: unknown[]): T => codec.encode(value, key, values, statements.firstCell);
 
   /**
    * On failure, runs the statement again in an IMMEDIATE transaction that then reads the
@@ -153,9 +155,13 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
     return row && toRecord(row, key);
   };
   const writeNow = (key: K, write: DriverWrite<T>, condition: DriverCondition) => {
-    const cells = lastPrepared?.value === write.value ? lastPrepared.cells : codec.encode(write.value, key).cells;
-    lastPrepared = undefined; // hold no value past its write
-    return run(statements.write(key, write, cells, condition), key, write);
+    let values = lastValues;
+    if (values === undefined || lastPrepared !== write.value) {
+      values = statements.slots();
+      encoded(write.value, key, values);
+    }
+    lastPrepared = lastValues = undefined; // hold no value past its write, nor its values for another
+    return run(statements.write(key, write, values, condition), key, write);
   };
   const remove = (key: K, condition: DriverCondition) => run(statements.remove(key, condition), key);
 
@@ -169,8 +175,10 @@ export function createSqliteStore<T = Record<string, unknown>, K extends SqliteK
       }
     },
     prepareValue(value, key) {
-      lastPrepared = codec.encode(value, key);
-      return lastPrepared.value;
+      const values = statements.slots();
+      lastPrepared = encoded(value, key, values);
+      lastValues = values;
+      return lastPrepared;
     },
     read: (key) => guard('read', whenUnlocked, lockTimeoutMs, read, key),
     write: (key, write, condition) => guard('write', writeNow, key, write, condition),

@@ -38,12 +38,10 @@ const SLOT = {
 const FIRST_CELL = Object.keys(SLOT).length;
 
 /**
- * A write's values with `key` (and the write's own fields) in their slots, the others unset,
- * sized for the cells. `unset`: every slot unset, packed, so that reading an unset one never
- * looks at Array.prototype.
+ * Puts `key` and the write's own fields in their slots of `values` (every slot unset but the
+ * cells'), and returns it.
  */
-function slotsFor(unset: readonly unknown[], key: unknown, write?: DriverWrite<unknown>): unknown[] {
-  const values = unset.slice();
+function withWrite(values: unknown[], key: unknown, write?: DriverWrite<unknown>): unknown[] {
   values[SLOT.key] = key;
   if (write !== undefined) {
     values[SLOT.now] = write.now;
@@ -75,10 +73,18 @@ export interface SqliteWrite {
 }
 
 export interface SqliteStatements {
+  /** Where a write's cells go in its values (`RowCodec.encode`'s `at`). */
+  readonly firstCell: number;
+  /**
+   * A new array of values for one write or delete, every slot unset, sized for the cells:
+   * `RowCodec.encode` puts the cells in, `write` the rest. Packed, so that reading an unset
+   * slot never looks at Array.prototype.
+   */
+  slots(): unknown[];
   /** The row for `key`, or undefined. */
   select(key: unknown): Record<string, unknown> | undefined;
-  /** The statements writing `key` under `condition`, and their parameters. */
-  write<T>(key: unknown, write: DriverWrite<T>, cells: readonly unknown[], condition: DriverCondition): SqliteWrite;
+  /** The statements writing `key` under `condition`, with `values` (`slots`, its cells in). */
+  write<T>(key: unknown, write: DriverWrite<T>, values: unknown[], condition: DriverCondition): SqliteWrite;
   /** The statement deleting `key` under `condition`, and its parameters. */
   remove(key: unknown, condition: DriverCondition): SqliteWrite;
 }
@@ -227,10 +233,11 @@ export function sqliteStatements(
   const unset: readonly unknown[] = new Array(FIRST_CELL + codec.columns.length).fill(undefined);
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
   return {
+    firstCell: FIRST_CELL,
+    slots: () => unset.slice(),
     select: (id) => select.get(id) as Record<string, unknown> | undefined,
-    write(id, write, cells, condition) {
-      const values = slotsFor(unset, id, write);
-      for (let i = 0; i < cells.length; i++) values[FIRST_CELL + i] = cells[i];
+    write(id, write, values, condition) {
+      withWrite(values, id, write);
       conditionValues(condition, values);
       const kind = writeKind(condition);
       const shape = shapeOf(kind, condition);
@@ -257,7 +264,7 @@ export function sqliteStatements(
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,
-      values: conditionValues(condition, slotsFor(unset, id)),
+      values: conditionValues(condition, withWrite(unset.slice(), id)),
     }),
   };
 }
