@@ -63,25 +63,29 @@ export function checkCondition(condition: WriteCondition): void {
  * on every conditional write: synchronous, and no allocation beyond the result.
  */
 export function compileCondition(condition: WriteCondition, strategy: EtagStrategy): Compiled {
-  const compiled: { -readonly [P in keyof DriverCondition]: DriverCondition[P] } = {};
-  if (condition.exists !== undefined) {
-    if (typeof condition.exists !== 'boolean') throw new TypeError('exists must be a boolean');
-    compiled.exists = condition.exists;
-  }
-  if (condition.etagIn !== undefined) {
-    const anyOf = statesOf(condition.etagIn, true, strategy);
+  const { exists, etagIn, etagNotIn, unmodifiedSince } = condition;
+  if (exists !== undefined && typeof exists !== 'boolean') throw new TypeError('exists must be a boolean');
+  let anyOf: StateSet | undefined;
+  if (etagIn !== undefined) {
+    anyOf = statesOf(etagIn, true, strategy);
     // No tag this store issued: no record is in any of their states.
-    if (anyOf === undefined || compiled.exists === false) return NO_RECORD_MATCHES;
-    compiled.anyOf = anyOf;
+    if (anyOf === undefined || exists === false) return NO_RECORD_MATCHES;
   }
-  if (condition.etagNotIn !== undefined) {
+  // If-Match alone, the common case, as one literal: no member added one at a time.
+  if (exists === undefined && anyOf !== undefined && etagNotIn === undefined && unmodifiedSince === undefined) {
+    return { anyOf };
+  }
+  const compiled: { -readonly [P in keyof DriverCondition]: DriverCondition[P] } = {};
+  if (exists !== undefined) compiled.exists = exists;
+  if (anyOf !== undefined) compiled.anyOf = anyOf;
+  if (etagNotIn !== undefined) {
     // Tags this store never issued match no record: "none of them" then always holds.
-    const noneOf = statesOf(condition.etagNotIn, false, strategy);
+    const noneOf = statesOf(etagNotIn, false, strategy);
     if (noneOf !== undefined) compiled.noneOf = noneOf;
   }
-  if (condition.unmodifiedSince !== undefined) {
-    if (!Number.isFinite(condition.unmodifiedSince)) throw new TypeError('unmodifiedSince must be a finite number');
-    compiled.modifiedAtMost = condition.unmodifiedSince;
+  if (unmodifiedSince !== undefined) {
+    if (!Number.isFinite(unmodifiedSince)) throw new TypeError('unmodifiedSince must be a finite number');
+    compiled.modifiedAtMost = unmodifiedSince;
   }
   return compiled;
 }
