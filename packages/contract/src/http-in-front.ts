@@ -14,18 +14,33 @@ const jsonValidatorRefuses: RefusedInFront = (contentType, body) =>
 /** `express.json()`'s default `strict`: an object or an array, nothing else (not `1`, not `"x"`). */
 const strictJson = (text: string) => /^[ \t\n\r]*[[{]/.test(text) && parses(text);
 
+/** A `Content-Type`'s `charset` parameter, lower case and unquoted, as the `content-type` package reads it. */
+function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)/i.exec(contentType);
+  const value = match?.[1];
+  if (value === undefined) return undefined;
+  return (value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value).toLowerCase();
+}
+
 /**
- * Express's `express.json()` (its default `type` and `strict`): `application/json` with a body
- * that is not a JSON object or array, or not in UTF-8 (it decodes the declared charset, turning
- * UTF-8 JSON into garbage).
+ * Express's `express.json()` (body-parser, its default `type`, `strict` and `limit`):
+ * `application/json` with a charset other than a UTF one (415, even for an empty body, which
+ * a `Content-Length` announces), or a body that, decoded in its declared charset, is neither
+ * empty nor a JSON object or array (400). The suite's bodies are UTF-8, so one declared UTF-16
+ * decodes into other characters. Modelled for UTF-8 and UTF-16, the charsets the suite sends:
+ * UTF-7 and UTF-32 are taken as refused. `undefined`: no body at all.
  */
 export const refusedInFrontByExpressJson: RefusedInFront = (contentType, body) => {
-  if (body === undefined || body === '') return false;
-  const [essence, ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
-  if (essence !== 'application/json') return false;
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length);
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return !strictJson(body);
-  if (!charset.startsWith('utf-16')) return true; // 415: express.json() decodes only UTF charsets
+  if (body === undefined) return false;
+  if ((contentType ?? '').split(';')[0]?.trim().toLowerCase() !== 'application/json') return false;
+  const charset = charsetOf(contentType ?? '') ?? 'utf-8';
+  if (!charset.startsWith('utf-')) return true; // 415, before the body is read
+  // iconv-lite drops a UTF-8 byte order mark; an empty text is an empty object.
+  if (charset === 'utf-8') {
+    const text = body.replace(/^\uFEFF/, '');
+    return text !== '' && !strictJson(text);
+  }
+  if (!charset.startsWith('utf-16')) return true;
   // The body's UTF-8 bytes read as 16-bit units, a last odd byte dropped (iconv-lite). One byte
   // alone reads as nothing, which express.json() takes for an empty body: no refusal. (iconv-lite
   // guesses the byte order; without a zero byte neither order reads as JSON.)
