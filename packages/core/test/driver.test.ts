@@ -327,3 +327,67 @@ describe('the store’s clock', () => {
     },
   );
 });
+
+describe('a write condition', () => {
+  /** `target` with each member behind a getter that counts its reads in `reads`. */
+  function counted<T extends object>(target: T, reads: Map<string, number>, prefix: string): T {
+    const out = {} as T;
+    for (const [name, value] of Object.entries(target)) {
+      Object.defineProperty(out, name, {
+        enumerable: true,
+        get: () => {
+          reads.set(`${prefix}${name}`, (reads.get(`${prefix}${name}`) ?? 0) + 1);
+          return value;
+        },
+      });
+    }
+    return out;
+  }
+
+  it.each([
+    ['without a secret', undefined],
+    ['with a secret', 'a server secret of at least thirty-two bytes!'],
+  ])('is read once, each tag once, %s: what is checked is what is compiled', async (_name, secret) => {
+    const store = createMemoryStore<{ n: number }>(secret === undefined ? {} : { secret });
+    const created = await store.create('k', { n: 1 });
+    if (!created.ok) throw new Error('not created');
+    const reads = new Map<string, number>();
+    const tag = counted(created.record.etag, reads, 'tag.');
+    const condition = counted({ etagIn: [tag], etagNotIn: [], unmodifiedSince: 8.64e15 }, reads, '');
+    const written = await store.put('k', { n: 2 }, condition);
+    expect(written.ok).toBe(true);
+    expect(Object.fromEntries(reads)).toEqual({
+      etagIn: 1,
+      etagNotIn: 1,
+      unmodifiedSince: 1,
+      'tag.weak': 1,
+      'tag.opaque': 1,
+    });
+  });
+
+  it('whose list changes between reads is compiled as first read: no second read gets past the checks', async () => {
+    const store = createMemoryStore<{ n: number }>();
+    const created = await store.create('k', { n: 1 });
+    if (!created.ok) throw new Error('not created');
+    let reads = 0;
+    const many = Array.from({ length: 10_000 }, () => ({ weak: false, opaque: 'x' }));
+    const condition = {
+      get etagIn() {
+        return reads++ === 0 ? [created.record.etag] : many;
+      },
+    };
+    expect((await store.put('k', { n: 2 }, condition)).ok).toBe(true);
+    expect(reads).toBe(1);
+  });
+
+  it.each([
+    { etagIn: [{ weak: false, opaque: 'not a tag it issued' }], unmodifiedSince: Number.NaN },
+    { etagIn: [{ weak: false, opaque: 'not a tag it issued' }], etagNotIn: 'v1' },
+    { etagIn: [{ weak: false, opaque: 'not a tag it issued' }], exists: 'yes' },
+  ])('of the wrong shape is a TypeError even when its tags match nothing (%o)', async (condition) => {
+    const store = createMemoryStore<{ n: number }>();
+    await store.create('k', { n: 1 });
+    await expect(store.put('k', { n: 2 }, condition as never)).rejects.toThrow(TypeError);
+    expect((await store.get('k'))?.value).toEqual({ n: 1 });
+  });
+});
