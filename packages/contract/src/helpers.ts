@@ -29,6 +29,16 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/**
+ * The count of random cases an environment variable asks for, to search longer than CI does
+ * (`IFMATCH_MODEL_RUNS`, `IFMATCH_ROBUSTNESS_RUNS`); 0 when it is unset or no positive whole
+ * number. Not exported from the package.
+ */
+export function runsFromEnvironment(variable: string): number {
+  const runs = Number(process.env[variable]);
+  return Number.isSafeInteger(runs) && runs > 0 ? runs : 0;
+}
+
 /** `value`, or a failure naming what is missing: for what a test expects to find (a header, a record). */
 export function present<T>(value: T | null | undefined, what = 'a value'): T {
   if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);

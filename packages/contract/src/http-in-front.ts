@@ -22,6 +22,19 @@ function charsetOf(contentType: string): string | undefined {
   return (value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value).toLowerCase();
 }
 
+/** UTF-8 text as iconv-lite decodes it: without a byte order mark. */
+const withoutBom = (text: string) => text.replace(/^\uFEFF/, '');
+
+/**
+ * The UTF-8 bytes of `text` read as 16-bit units, a last odd byte dropped (iconv-lite): one
+ * byte alone reads as nothing. (iconv-lite guesses the byte order; without a zero byte,
+ * which the suite's bodies never hold, neither order reads as JSON.)
+ */
+function asUtf16(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  return new TextDecoder('utf-16le').decode(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+}
+
 /**
  * Express's `express.json()` (body-parser, its default `type`, `strict` and `limit`):
  * `application/json` with a charset other than a UTF one (415, even for an empty body, which
@@ -35,18 +48,9 @@ export const refusedInFrontByExpressJson: RefusedInFront = (contentType, body) =
   if ((contentType ?? '').split(';')[0]?.trim().toLowerCase() !== 'application/json') return false;
   const charset = charsetOf(contentType ?? '') ?? 'utf-8';
   if (!charset.startsWith('utf-')) return true; // 415, before the body is read
-  // iconv-lite drops a UTF-8 byte order mark; an empty text is an empty object.
-  if (charset === 'utf-8') {
-    const text = body.replace(/^\uFEFF/, '');
-    return text !== '' && !strictJson(text);
-  }
-  if (!charset.startsWith('utf-16')) return true;
-  // The body's UTF-8 bytes read as 16-bit units, a last odd byte dropped (iconv-lite). One byte
-  // alone reads as nothing, which express.json() takes for an empty body: no refusal. (iconv-lite
-  // guesses the byte order; without a zero byte neither order reads as JSON.)
-  const bytes = new TextEncoder().encode(body);
-  const text = new TextDecoder('utf-16le').decode(bytes.subarray(0, bytes.length - (bytes.length % 2)));
-  return text !== '' && !strictJson(text);
+  const text = charset === 'utf-8' ? withoutBom(body) : charset.startsWith('utf-16') ? asUtf16(body) : undefined;
+  // An empty text is an empty object. Another UTF (7, 32) is not modelled: counted as refused.
+  return text === undefined || (text !== '' && !strictJson(text));
 };
 
 /** The option as a function (never refuses when unset). */

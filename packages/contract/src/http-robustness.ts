@@ -12,7 +12,7 @@ import { createMemoryStore, formatEntityTag, type Store } from '@ifmatch/core';
 import type { DriverRecord } from '@ifmatch/core/driver';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { present } from './helpers.js';
+import { present, runsFromEnvironment } from './helpers.js';
 import { type Command, STALE_TAG, type Transport } from './http-command.js';
 import {
   type ConformanceResource,
@@ -31,7 +31,7 @@ import { commands, PROBE, seeds } from './http-requests.js';
 import { wireText } from './http-wire-text.js';
 
 /** Sequences to try instead of `runs`, to search longer than CI does (0: unset). */
-const longer = Number(process.env.IFMATCH_ROBUSTNESS_RUNS) || 0;
+const longer = runsFromEnvironment('IFMATCH_ROBUSTNESS_RUNS');
 const timeout = longer ? 3_700_000 : 120_000;
 
 /** How the suite reaches one server: a listening one (`serve`) or a Fetch handler. */

@@ -16,13 +16,14 @@ import { canonicalJson } from '@ifmatch/core/driver';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { doc, newKey } from './fixtures.js';
+import { runsFromEnvironment } from './helpers.js';
 import { type ConditionPlan, foreignTag, randomTag, type Strategy, seedFields, step } from './model-histories.js';
 import type { ContractDocument, ContractSubject, StoreContractOptions } from './subject.js';
 
 /** Fewer completed histories than this fails the test, even when the time limit stopped it. */
 const MIN_RUNS = 10;
 /** Histories to try instead of `modelRuns`, to search longer than CI does (0: unset). */
-const LONGER = Number(process.env.IFMATCH_MODEL_RUNS) || 0;
+const LONGER = runsFromEnvironment('IFMATCH_MODEL_RUNS');
 /** When fast-check stops starting new histories (each one then finishes). */
 const TIME_LIMIT_MS = LONGER ? 3_600_000 : 90_000;
 /** Where the clock stands at the start of every history. */
