@@ -231,10 +231,11 @@ export function sqliteStatements(
   };
 
   const unset: readonly unknown[] = new Array(FIRST_CELL + codec.columns.length).fill(undefined);
+  const slots = () => unset.slice();
   const select = db.prepare(`SELECT * FROM ${t} WHERE ${key} = ?`).safeIntegers(true);
   return {
     firstCell: FIRST_CELL,
-    slots: () => unset.slice(),
+    slots,
     select: (id) => select.get(id) as Record<string, unknown> | undefined,
     write(id, write, values, condition) {
       withWrite(values, id, write);
@@ -264,7 +265,7 @@ export function sqliteStatements(
     },
     remove: (id, condition) => ({
       statement: shapeOf('delete', condition).full,
-      values: conditionValues(condition, withWrite(unset.slice(), id)),
+      values: conditionValues(condition, withWrite(slots(), id)),
     }),
   };
 }

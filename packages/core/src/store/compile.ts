@@ -39,10 +39,8 @@ function statesOf(tags: unknown, name: string, strongOnly: boolean, strategy: Et
   const list = tagList(tags, name);
   let states: TaggedState[] | undefined;
   for (let i = 0; i < list.length; i++) {
-    const tag = list[i] as Partial<EntityTag> | null | undefined;
-    if (typeof tag !== 'object' || tag === null)
-      throw new TypeError(`${name} must hold entity tags ({ weak, opaque })`);
-    const { weak, opaque } = tag;
+    const tag = list[i];
+    const { weak, opaque }: Partial<EntityTag> = typeof tag === 'object' && tag !== null ? tag : {};
     if (typeof opaque !== 'string' || typeof weak !== 'boolean') {
       throw new TypeError(`${name} must hold entity tags ({ weak, opaque })`);
     }
