@@ -162,6 +162,9 @@ export async function backfillDynamo(options: DynamoBackfillOptions): Promise<Ba
     const ConditionExpression = pins.join(' AND ');
     // DynamoDB refuses values no expression uses.
     if (!ConditionExpression.includes(':null')) delete values[':null'];
+    // Unlike the store's writes, sent again by the SDK after a failure that may have been
+    // applied: the attributes it set are then no longer missing, so the attempt sent again fails
+    // its condition and the item is counted as written meanwhile, which it was, by this run.
     try {
       await client.send(
         new UpdateItemCommand({

@@ -37,6 +37,7 @@ import {
 import { toIfMatchError } from './errors.js';
 import { ExpressionBuilder, namesCache } from './expressions.js';
 import { type DynamoTable, itemCodec, type SystemAttributes, storeAttributes } from './items.js';
+import { SEND_OPTIONS, sentOnce } from './resend.js';
 
 export { backfillDynamo, type DynamoBackfillOptions } from './backfill.js';
 export type { DynamoKeyPart, DynamoTable, SystemAttributes } from './items.js';
@@ -99,7 +100,9 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
 
   /**
    * Sends a conditional write. A failed condition is an outcome, unless the item it returns
-   * carries this write's id: the SDK retried a request whose first attempt had succeeded.
+   * carries this write's id: a request sent again after its first attempt had succeeded. The
+   * SDK does not send one again after an attempt that may have been applied (`sentOnce`); a
+   * retry strategy or a proxy of the user's own still may.
    */
   const conditional = async (
     send: () => Promise<DriverRecord<T, K>>,
@@ -152,14 +155,17 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     ].join(' AND ');
     return conditional(async () => {
       await client.send(
-        new PutItemCommand({
-          TableName: table.name,
-          Item: marshall(item, { removeUndefinedValues: true }),
-          ConditionExpression,
-          ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-          ExpressionAttributeValues: expression.attributeValues(),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        sentOnce(
+          new PutItemCommand({
+            TableName: table.name,
+            Item: marshall(item, { removeUndefinedValues: true }),
+            ConditionExpression,
+            ExpressionAttributeNames: namesUsedBy(ConditionExpression),
+            ExpressionAttributeValues: expression.attributeValues(),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+        SEND_OPTIONS,
       );
       // The item as sent is the record: its value is the prepared one, which reads back as
       // is; its key the key attributes alone, as a read gives them.
@@ -218,16 +224,19 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const ConditionExpression = parts.join(' AND ');
     return conditional(async () => {
       const result = await client.send(
-        new UpdateItemCommand({
-          TableName: table.name,
-          Key: items.keyOf(key),
-          UpdateExpression,
-          ConditionExpression,
-          ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
-          ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        sentOnce(
+          new UpdateItemCommand({
+            TableName: table.name,
+            Key: items.keyOf(key),
+            UpdateExpression,
+            ConditionExpression,
+            ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
+            ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+        SEND_OPTIONS,
       );
       return toRecord(result.Attributes ?? {});
     }, writeId);
@@ -241,15 +250,18 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const values = expression.attributeValues();
     return conditional(async () => {
       const result = await client.send(
-        new DeleteItemCommand({
-          TableName: table.name,
-          Key: items.keyOf(key),
-          ConditionExpression,
-          ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-          ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        sentOnce(
+          new DeleteItemCommand({
+            TableName: table.name,
+            Key: items.keyOf(key),
+            ConditionExpression,
+            ExpressionAttributeNames: namesUsedBy(ConditionExpression),
+            ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+        SEND_OPTIONS,
       );
       return toRecord(result.Attributes ?? {});
     }, undefined);

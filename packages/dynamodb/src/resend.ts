@@ -1,0 +1,42 @@
+/**
+ * The AWS SDK sends a request again when its attempt failed in a way it deems transient: a
+ * 5xx, a lost connection, a timeout. For a conditional write that is blind: if the first
+ * attempt was applied, the second meets the item it left (or what another writer made of it
+ * meanwhile) and fails its condition, which would read as a conflict; or, where the item has
+ * since been deleted, it passes `attribute_not_exists` and brings the deleted record back with
+ * its old incarnation, so that tags of its previous life match again. So inside the SDK's retry
+ * loop, a write's attempt that may have been applied stops the loop (`WriteNotResent`, which no
+ * retry strategy retries), and the store reports OUTCOME_UNKNOWN. An attempt that certainly
+ * left nothing written (throttling, a refused connection) is still retried by the SDK.
+ */
+import { mayHaveBeenApplied, WriteNotResent } from './errors.js';
+
+type Next = (args: unknown) => Promise<unknown>;
+
+const noBlindResend = (next: Next) => async (args: unknown) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    throw mayHaveBeenApplied(error) ? new WriteNotResent(error) : error;
+  }
+};
+
+/**
+ * In the `finalizeRequest` step at normal priority: inside the SDK's retry middleware (the same
+ * step at high priority), so it sees each attempt.
+ */
+const PLACE = { step: 'finalizeRequest', name: 'ifmatchNoBlindResend' } as const;
+
+/**
+ * Options for `client.send`: given, they keep a client with `cacheMiddleware: true` from
+ * reusing a handler resolved for another command, without this command's middleware.
+ */
+export const SEND_OPTIONS = {};
+
+/** The command, which the SDK will not send again after an attempt that may have been applied. */
+export function sentOnce<C extends { middlewareStack: { add(middleware: never, options: never): void } }>(
+  command: C,
+): C {
+  command.middlewareStack.add(noBlindResend as never, PLACE as never);
+  return command;
+}

@@ -1,0 +1,207 @@
+/**
+ * A write whose attempt DynamoDB applied, but whose answer the client never read: a 500, or a
+ * connection lost once the request was sent. The AWS SDK would send it again; here the request
+ * handler of a real client on DynamoDB Local applies the first attempt, lets another writer in,
+ * then answers so. Without `sentOnce` the second attempt meets the other writer's item and reads
+ * as a conflict (an update applied twice), or recreates a record deleted meanwhile.
+ */
+import { Readable } from 'node:stream';
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { errorCodeOf, present } from '@ifmatch/contract';
+import { type EntityTag, type Store, UNCONDITIONAL } from '@ifmatch/core';
+import { createDynamoStore } from '@ifmatch/dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toIfMatchError, WriteNotResent } from '../src/errors.js';
+import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
+
+type Answer = 'status 500' | 'connection lost' | 'throttled';
+type Handler = { handle(request: { headers: Record<string, string> }, options?: unknown): Promise<unknown> };
+
+/** A client whose next write is answered as `answer` says, after `meanwhile` ran. */
+function lossyClient(endpoint: string, cacheMiddleware = false) {
+  const client = clientFor(endpoint, { maxAttempts: 3 });
+  if (cacheMiddleware) (client.config as { cacheMiddleware?: boolean }).cacheMiddleware = true;
+  const config = client.config as unknown as { requestHandler: Handler };
+  const real = config.requestHandler;
+  const state = { writesSent: 0, next: undefined as { answer: Answer; meanwhile: () => Promise<void> } | undefined };
+  config.requestHandler = {
+    async handle(request, options) {
+      const target = request.headers['x-amz-target'] ?? '';
+      if (!/\.(PutItem|UpdateItem|DeleteItem)$/.test(target)) return real.handle(request, options);
+      state.writesSent++;
+      const planned = state.next;
+      if (planned === undefined) return real.handle(request, options);
+      state.next = undefined;
+      if (planned.answer === 'throttled') return answer(400, 'ProvisionedThroughputExceededException'); // nothing written
+      await real.handle(request, options); // applied by DynamoDB…
+      await planned.meanwhile(); // …another writer gets in…
+      if (planned.answer === 'status 500') return answer(500, 'InternalServerError'); // …and the answer is lost
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    },
+  };
+  return {
+    client: client as DynamoDBClient,
+    state,
+    failNextWrite(answer: Answer, meanwhile: () => Promise<void> = async () => {}) {
+      state.next = { answer, meanwhile };
+    },
+  };
+}
+
+function answer(statusCode: number, type: string) {
+  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: type });
+  return {
+    response: {
+      statusCode,
+      reason: type,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'ifmatch-test' },
+      body: Readable.from([Buffer.from(body)]),
+    },
+  };
+}
+
+const layouts = [
+  ['top-level attributes (PutItem)', undefined],
+  ['a map attribute (UpdateItem)', 'value'],
+] as const;
+
+describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been applied is not sent again', () => {
+  let server: DynamoServer;
+  beforeAll(async () => {
+    server = await startDynamoLocal();
+    await createTable(server.client(), 'resent');
+  });
+  afterAll(() => server?.stop());
+
+  const storeOn = (client: DynamoDBClient, value: string | undefined): Store<{ n: number }, string> =>
+    createDynamoStore<{ n: number }, string>({
+      client,
+      table: { name: 'resent', partitionKey: 'pk' },
+      ...(value === undefined ? {} : { attributes: { value } }),
+    });
+
+  describe.each(layouts)('%s', (layout, value) => {
+    const other = () => storeOn(clientFor(server.endpoint, { maxAttempts: 1 }), value);
+
+    it.each([
+      ['status 500', false],
+      ['connection lost', false],
+      ['status 500', true],
+    ] as const)(
+      'update(): a first attempt applied, then answered by a %s (cacheMiddleware %s), is OUTCOME_UNKNOWN, applied once',
+      async (answer, cache) => {
+        const lossy = lossyClient(server.endpoint, cache);
+        const store = storeOn(lossy.client, value);
+        const key = `update-${layout}-${answer}-${cache}`;
+        // The user's own writes first, sent as users send them: a client that caches its handlers
+        // keeps the one it resolved for each kind of command, here without the store's middleware.
+        await lossy.client.send(new PutItemCommand({ TableName: 'resent', Item: { pk: { S: `${key}-user` } } }));
+        await lossy.client.send(
+          new UpdateItemCommand({
+            TableName: 'resent',
+            Key: { pk: { S: `${key}-user` } },
+            UpdateExpression: 'SET n = :n',
+            ExpressionAttributeValues: { ':n': { N: '1' } },
+          }),
+        );
+        await other().create(key, { n: 0 });
+        const sentBefore = lossy.state.writesSent;
+        lossy.failNextWrite(answer, async () => {
+          await other().update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+        });
+        const outcome = store.update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+        expect(await errorCodeOf(outcome)).toBe('OUTCOME_UNKNOWN');
+        expect(lossy.state.writesSent - sentBefore).toBe(1); // not sent again
+        // One increment each: the other writer's on top of this one's, none applied twice.
+        expect(present(await store.get(key)).value).toEqual({ n: 2 });
+      },
+    );
+
+    it('a create answered by a lost connection is not sent again: the record deleted meanwhile stays deleted, its tags dead', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `create-${layout}`;
+      let tagBeforeDelete: EntityTag | undefined;
+      lossy.failNextWrite('connection lost', async () => {
+        const read = present(await other().get(key));
+        tagBeforeDelete = read.etag;
+        const deleted = await other().delete(key, { etagIn: [read.etag] });
+        expect(deleted.ok).toBe(true);
+      });
+      expect(await errorCodeOf(store.create(key, { n: 1 }))).toBe('OUTCOME_UNKNOWN');
+      expect(lossy.state.writesSent).toBe(1);
+      expect(await store.get(key)).toBeUndefined();
+      // A tag of the deleted record's life matches nothing: the record did not come back.
+      const stale = await other().put(key, { n: 9 }, { etagIn: [tagBeforeDelete ?? never()] });
+      expect(stale.ok).toBe(false);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('a delete applied, then answered by a 500, is OUTCOME_UNKNOWN, not "not found"', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `delete-${layout}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('the create failed');
+      lossy.failNextWrite('status 500');
+      const outcome = store.delete(key, { etagIn: [created.record.etag] });
+      expect(await errorCodeOf(outcome)).toBe('OUTCOME_UNKNOWN');
+      expect(lossy.state.writesSent).toBe(2); // the create, and the delete once
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('a throttled attempt, which wrote nothing, is still sent again by the SDK and succeeds', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `throttled-${layout}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('the create failed');
+      lossy.failNextWrite('throttled');
+      const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
+      expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
+      expect(lossy.state.writesSent).toBe(3); // the create, the throttled attempt and the one sent again
+    });
+  });
+});
+
+describe('what a failed attempt may have written', () => {
+  const failure = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
+  it.each([
+    ['a 500', failure('InternalServerError', { $metadata: { httpStatusCode: 500 } }), 'write', 'OUTCOME_UNKNOWN'],
+    ['a 503', failure('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }), 'write', 'OUTCOME_UNKNOWN'],
+    ['a 503', failure('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }), 'read', 'THROTTLED'],
+    [
+      'a 502 of no known name',
+      failure('SomethingNew', { $metadata: { httpStatusCode: 502 } }),
+      'write',
+      'OUTCOME_UNKNOWN',
+    ],
+    [
+      'a 200 that could not be read',
+      failure('SyntaxError', { $metadata: { httpStatusCode: 200 } }),
+      'write',
+      'OUTCOME_UNKNOWN',
+    ],
+    [
+      'throttling (a 400)',
+      failure('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } }),
+      'write',
+      'THROTTLED',
+    ],
+    ['a broken pipe', failure('Error', { code: 'EPIPE' }), 'write', 'OUTCOME_UNKNOWN'],
+    ['a refused connection', failure('Error', { code: 'ECONNREFUSED' }), 'write', 'TRANSPORT'],
+  ] as const)('%s on a %s is %s', (_what, error, kind, code) => {
+    expect(toIfMatchError(error, kind).code).toBe(code);
+  });
+
+  it('an attempt stopped from being sent again keeps the failure as its cause, and gives the SDK none to follow', () => {
+    const lost = failure('TimeoutError');
+    const stopped = new WriteNotResent(lost);
+    expect(stopped.cause).toBeUndefined(); // the SDK's retry strategy would follow it
+    expect(toIfMatchError(stopped, 'write')).toMatchObject({ code: 'OUTCOME_UNKNOWN', cause: lost });
+  });
+});
+
+function never(): never {
+  throw new Error('unreachable');
+}
