@@ -6,10 +6,11 @@
  * since been deleted, it passes `attribute_not_exists` and brings the deleted record back with
  * its old incarnation, so that tags of its previous life match again. So inside the SDK's retry
  * loop, a write's attempt that may have been applied stops the loop (`WriteNotResent`, which no
- * retry strategy retries), and the store reports OUTCOME_UNKNOWN. An attempt that certainly
- * left nothing written (throttling, a refused connection) is still retried by the SDK.
+ * retry strategy retries), and the store reports OUTCOME_UNKNOWN. Only an attempt known to have
+ * written nothing (`leftNothingWritten`: throttling and other 4xx, a connection never made) is
+ * still retried by the SDK: a failure of a kind not known here is not sent again.
  */
-import { mayHaveBeenApplied, WriteNotResent } from './errors.js';
+import { leftNothingWritten, WriteNotResent } from './errors.js';
 
 type Next = (args: unknown) => Promise<unknown>;
 
@@ -17,7 +18,7 @@ const noBlindResend = (next: Next) => async (args: unknown) => {
   try {
     return await next(args);
   } catch (error) {
-    throw mayHaveBeenApplied(error) ? new WriteNotResent(error) : error;
+    throw leftNothingWritten(error) ? error : new WriteNotResent(error);
   }
 };
 

@@ -11,10 +11,10 @@ import { errorCodeOf, present } from '@ifmatch/contract';
 import { type EntityTag, type Store, UNCONDITIONAL } from '@ifmatch/core';
 import { createDynamoStore } from '@ifmatch/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toIfMatchError, WriteNotResent } from '../src/errors.js';
+import { leftNothingWritten, toIfMatchError, WriteNotResent } from '../src/errors.js';
 import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
 
-type Answer = 'status 500' | 'connection lost' | 'throttled';
+type Answer = 'status 500' | 'connection lost' | 'fetch failed' | 'throttled' | 'never connected';
 type Handler = { handle(request: { headers: Record<string, string> }, options?: unknown): Promise<unknown> };
 
 /** A client whose next write is answered as `answer` says, after `meanwhile` ran. */
@@ -33,9 +33,17 @@ function lossyClient(endpoint: string, cacheMiddleware = false) {
       if (planned === undefined) return real.handle(request, options);
       state.next = undefined;
       if (planned.answer === 'throttled') return answer(400, 'ProvisionedThroughputExceededException'); // nothing written
+      if (planned.answer === 'never connected') {
+        // As the SDK's node:http handler says it: nothing was sent.
+        throw Object.assign(new Error('the request socket did not establish a connection with the server'), {
+          name: 'TimeoutError',
+        });
+      }
       await real.handle(request, options); // applied by DynamoDB…
       await planned.meanwhile(); // …another writer gets in…
       if (planned.answer === 'status 500') return answer(500, 'InternalServerError'); // …and the answer is lost
+      // How fetch (the SDK's handler in other runtimes) says a connection was lost.
+      if (planned.answer === 'fetch failed') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
       throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     },
   };
@@ -86,6 +94,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     it.each([
       ['status 500', false],
       ['connection lost', false],
+      ['fetch failed', false],
       ['status 500', true],
     ] as const)(
       'update(): a first attempt applied, then answered by a %s (cacheMiddleware %s), is OUTCOME_UNKNOWN, applied once',
@@ -150,55 +159,74 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
       expect(await store.get(key)).toBeUndefined();
     });
 
-    it('a throttled attempt, which wrote nothing, is still sent again by the SDK and succeeds', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `throttled-${layout}`;
-      const created = await store.create(key, { n: 1 });
-      if (!created.ok) throw new Error('the create failed');
-      lossy.failNextWrite('throttled');
-      const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
-      expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
-      expect(lossy.state.writesSent).toBe(3); // the create, the throttled attempt and the one sent again
-    });
+    it.each(['throttled', 'never connected'] as const)(
+      'an attempt %s, which wrote nothing, is still sent again by the SDK and succeeds',
+      async (failed) => {
+        const lossy = lossyClient(server.endpoint);
+        const store = storeOn(lossy.client, value);
+        const key = `${failed}-${layout}`;
+        const created = await store.create(key, { n: 1 });
+        if (!created.ok) throw new Error('the create failed');
+        lossy.failNextWrite(failed);
+        const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
+        expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
+        expect(lossy.state.writesSent).toBe(3); // the create, the failed attempt and the one sent again
+      },
+    );
   });
 });
 
-describe('what a failed attempt may have written', () => {
+describe('which failed attempts of a write are sent again', () => {
   const failure = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
+  const status = (name: string, httpStatusCode: number) => failure(name, { $metadata: { httpStatusCode } });
   it.each([
-    ['a 500', failure('InternalServerError', { $metadata: { httpStatusCode: 500 } }), 'write', 'OUTCOME_UNKNOWN'],
-    ['a 503', failure('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }), 'write', 'OUTCOME_UNKNOWN'],
-    ['a 503', failure('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }), 'read', 'THROTTLED'],
+    ['a failed condition (400)', status('ConditionalCheckFailedException', 400), true],
+    ['throttling (400)', status('ProvisionedThroughputExceededException', 400), true],
+    ['a clock skew (403)', status('InvalidSignatureException', 403), true],
+    ['a refused connection', failure('TimeoutError', { code: 'ECONNREFUSED' }), true],
+    ['no such host', failure('Error', { code: 'ENOTFOUND' }), true],
     [
-      'a 502 of no known name',
-      failure('SomethingNew', { $metadata: { httpStatusCode: 502 } }),
-      'write',
-      'OUTCOME_UNKNOWN',
+      'a connection that timed out before it was made',
+      failure('TimeoutError', { message: 'did not establish a connection' }),
+      true,
     ],
+    ['fetch failed, refused', new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }), true],
     [
-      'a 200 that could not be read',
-      failure('SyntaxError', { $metadata: { httpStatusCode: 200 } }),
-      'write',
-      'OUTCOME_UNKNOWN',
+      'an HTTP/2 stream refused',
+      failure('Error', { code: 'ERR_HTTP2_STREAM_ERROR', message: 'NGHTTP2_REFUSED_STREAM' }),
+      true,
     ],
-    [
-      'throttling (a 400)',
-      failure('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } }),
-      'write',
-      'THROTTLED',
-    ],
+    ['a 500', status('InternalServerError', 500), false],
+    ['a 503', status('ServiceUnavailable', 503), false],
+    ['a 502 of no known name', status('SomethingNew', 502), false],
+    ['a 200 that could not be read', status('SyntaxError', 200), false],
+    ['a reset connection', failure('Error', { code: 'ECONNRESET' }), false],
+    ['a request timeout', failure('TimeoutError', { code: 'ETIMEDOUT' }), false],
+    ['fetch failed, reset', new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }), false],
+    ['a browser’s failed fetch', new TypeError('Failed to fetch'), false],
+    ['an abort', failure('AbortError'), false],
+    ['a failure of no known kind', new Error('something else'), false],
+  ] as const)('%s: sent again %s', (_what, error, again) => {
+    expect(leftNothingWritten(error)).toBe(again);
+  });
+
+  it.each([
+    ['a 500', status('InternalServerError', 500), 'write', 'OUTCOME_UNKNOWN'],
+    ['a 503', status('ServiceUnavailable', 503), 'write', 'OUTCOME_UNKNOWN'],
+    ['a 503', status('ServiceUnavailable', 503), 'read', 'THROTTLED'],
+    ['throttling', status('ProvisionedThroughputExceededException', 400), 'write', 'THROTTLED'],
     ['a broken pipe', failure('Error', { code: 'EPIPE' }), 'write', 'OUTCOME_UNKNOWN'],
     ['a refused connection', failure('Error', { code: 'ECONNREFUSED' }), 'write', 'TRANSPORT'],
   ] as const)('%s on a %s is %s', (_what, error, kind, code) => {
     expect(toIfMatchError(error, kind).code).toBe(code);
   });
 
-  it('an attempt stopped from being sent again keeps the failure as its cause, and gives the SDK none to follow', () => {
-    const lost = failure('TimeoutError');
-    const stopped = new WriteNotResent(lost);
+  it('an attempt stopped from being sent again is OUTCOME_UNKNOWN, its failure the cause, and gives the SDK none to follow', () => {
+    const unread = status('SyntaxError', 200);
+    const stopped = new WriteNotResent(unread);
     expect(stopped.cause).toBeUndefined(); // the SDK's retry strategy would follow it
-    expect(toIfMatchError(stopped, 'write')).toMatchObject({ code: 'OUTCOME_UNKNOWN', cause: lost });
+    expect(stopped.message).toContain('SyntaxError');
+    expect(toIfMatchError(stopped, 'write')).toMatchObject({ code: 'OUTCOME_UNKNOWN', cause: unread });
   });
 });
 
