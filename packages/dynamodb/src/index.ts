@@ -34,7 +34,7 @@ import {
   type StoreDriver,
   writeKind,
 } from '@ifmatch/core/driver';
-import { toIfMatchError } from './errors.js';
+import { toIfMatchError, WriteNotResent } from './errors.js';
 import { ExpressionBuilder, namesCache } from './expressions.js';
 import { type DynamoTable, itemCodec, type SystemAttributes, storeAttributes } from './items.js';
 import { SEND_OPTIONS, sentOnce } from './resend.js';
@@ -103,14 +103,29 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
    * carries this write's id: a request sent again after its first attempt had succeeded. The
    * SDK does not send one again after an attempt that may have been applied (`sentOnce`); a
    * retry strategy or a proxy of the user's own still may.
+   *
+   * Such an attempt (`WriteNotResent`) is settled by a read where one can tell: the item
+   * carries this write's id (it was applied: success), or, for a write pinned to a version, the
+   * item is still in that state (it was not, or not yet: sent once more, which is then safe; the
+   * first attempt, were it still on its way, would fail its condition on the item the second
+   * left, carrying this write's id). Anything else is OUTCOME_UNKNOWN: a created record not
+   * there may have been created and deleted meanwhile, and one pinned that moved on may have
+   * moved through this write. So a write on a kept-alive connection the other end had closed
+   * is not lost to the caller when DynamoDB never read it.
    */
   const conditional = async (
     send: () => Promise<DriverRecord<T, K>>,
     writeId: string | undefined,
+    settle?: { readonly key: K; readonly pinned: { incarnation: string | null; version: number } | undefined },
   ): Promise<DriverOutcome<T, K>> => {
     try {
       return { ok: true, record: await send() };
     } catch (error) {
+      if (error instanceof WriteNotResent && settle !== undefined && writeId !== undefined) {
+        const found = await settleByReading(settle.key, writeId, settle.pinned).catch(() => 'unknown' as const);
+        if (found === 'not applied') return conditional(send, writeId);
+        if (found !== 'unknown') return { ok: true, record: found };
+      }
       const failed = failedItem(error);
       if (failed === undefined) throw error;
       if (failed.item === undefined) return { ok: false, current: undefined };
@@ -119,6 +134,23 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
         return { ok: true, record: current };
       return { ok: false, current };
     }
+  };
+
+  /** What a read tells of a write whose attempt may have been applied (see `conditional`). */
+  const settleByReading = async (
+    key: K,
+    writeId: string,
+    pinned: { incarnation: string | null; version: number } | undefined,
+  ): Promise<DriverRecord<T, K> | 'not applied' | 'unknown'> => {
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table.name, Key: items.keyOf(key), ConsistentRead: true }),
+    );
+    if (Item === undefined) return 'unknown';
+    const found = items.fromItem(Item);
+    if (found.writeId === writeId) return toRecord(Item);
+    const unmoved =
+      pinned !== undefined && found.version === pinned.version && found.incarnation === pinned.incarnation;
+    return unmoved ? 'not applied' : 'unknown';
   };
 
   const read = async (key: K): Promise<DriverRecord<T, K> | undefined> => {
@@ -153,31 +185,35 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
       ...expression.condition(condition),
       clockCondition(expression, write, condition, kind),
     ].join(' AND ');
-    return conditional(async () => {
-      await client.send(
-        sentOnce(
-          new PutItemCommand({
-            TableName: table.name,
-            Item: marshall(item, { removeUndefinedValues: true }),
-            ConditionExpression,
-            ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-            ExpressionAttributeValues: expression.attributeValues(),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-        SEND_OPTIONS,
-      );
-      // The item as sent is the record: its value is the prepared one, which reads back as
-      // is; its key the key attributes alone, as a read gives them.
-      return {
-        key: (table.sortKey === undefined ? parts[table.partitionKey] : parts) as K,
-        value: write.value,
-        version,
-        modifiedAt: write.now,
-        incarnation,
-        hash: write.hash,
-      };
-    }, writeId);
+    return conditional(
+      async () => {
+        await client.send(
+          sentOnce(
+            new PutItemCommand({
+              TableName: table.name,
+              Item: marshall(item, { removeUndefinedValues: true }),
+              ConditionExpression,
+              ExpressionAttributeNames: namesUsedBy(ConditionExpression),
+              ExpressionAttributeValues: expression.attributeValues(),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+          SEND_OPTIONS,
+        );
+        // The item as sent is the record: its value is the prepared one, which reads back as
+        // is; its key the key attributes alone, as a read gives them.
+        return {
+          key: (table.sortKey === undefined ? parts[table.partitionKey] : parts) as K,
+          value: write.value,
+          version,
+          modifiedAt: write.now,
+          incarnation,
+          hash: write.hash,
+        };
+      },
+      writeId,
+      { key, pinned },
+    );
   };
 
   /**
@@ -222,24 +258,28 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     parts.push(clockCondition(expression, write, condition, kind));
     const UpdateExpression = `SET ${set.join(', ')}${write.hash === null ? ' REMOVE #hash' : ''}`;
     const ConditionExpression = parts.join(' AND ');
-    return conditional(async () => {
-      const result = await client.send(
-        sentOnce(
-          new UpdateItemCommand({
-            TableName: table.name,
-            Key: items.keyOf(key),
-            UpdateExpression,
-            ConditionExpression,
-            ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
-            ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-        SEND_OPTIONS,
-      );
-      return toRecord(result.Attributes ?? {});
-    }, writeId);
+    return conditional(
+      async () => {
+        const result = await client.send(
+          sentOnce(
+            new UpdateItemCommand({
+              TableName: table.name,
+              Key: items.keyOf(key),
+              UpdateExpression,
+              ConditionExpression,
+              ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
+              ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
+              ReturnValues: 'ALL_NEW',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+          SEND_OPTIONS,
+        );
+        return toRecord(result.Attributes ?? {});
+      },
+      writeId,
+      { key, pinned },
+    );
   };
 
   const remove = (key: K, condition: DriverCondition) => {

@@ -6,9 +6,10 @@
  * since been deleted, it passes `attribute_not_exists` and brings the deleted record back with
  * its old incarnation, so that tags of its previous life match again. So inside the SDK's retry
  * loop, a write's attempt that may have been applied stops the loop (`WriteNotResent`, which no
- * retry strategy retries), and the store reports OUTCOME_UNKNOWN. Only an attempt known to have
- * written nothing (`leftNothingWritten`: throttling and other 4xx, a connection never made) is
- * still retried by the SDK: a failure of a kind not known here is not sent again.
+ * retry strategy retries), and the store settles it by reading (`conditional` in index.ts), or
+ * reports OUTCOME_UNKNOWN. Only an attempt known to have written nothing (`leftNothingWritten`:
+ * throttling and other 4xx, a connection never made) is still retried by the SDK: a failure of
+ * a kind not known here is not sent again blindly.
  */
 import { leftNothingWritten, WriteNotResent } from './errors.js';
 

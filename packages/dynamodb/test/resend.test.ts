@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftNothingWritten, toIfMatchError, WriteNotResent } from '../src/errors.js';
 import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
 
-type Answer = 'status 500' | 'connection lost' | 'fetch failed' | 'throttled' | 'never connected';
+type Answer = 'status 500' | 'connection lost' | 'fetch failed' | 'throttled' | 'never connected' | 'reset unread';
 type Handler = { handle(request: { headers: Record<string, string> }, options?: unknown): Promise<unknown> };
 
 /** A client whose next write is answered as `answer` says, after `meanwhile` ran. */
@@ -33,6 +33,10 @@ function lossyClient(endpoint: string, cacheMiddleware = false) {
       if (planned === undefined) return real.handle(request, options);
       state.next = undefined;
       if (planned.answer === 'throttled') return answer(400, 'ProvisionedThroughputExceededException'); // nothing written
+      if (planned.answer === 'reset unread') {
+        // A kept-alive connection the other end had closed: the request never reached DynamoDB.
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
       if (planned.answer === 'never connected') {
         // As the SDK's node:http handler says it: nothing was sent.
         throw Object.assign(new Error('the request socket did not establish a connection with the server'), {
@@ -146,6 +150,52 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
       expect(await store.get(key)).toBeUndefined();
     });
 
+    it('a write pinned to a version, applied, its answer lost, nobody in between: read, found with its id, ok', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `applied-${layout}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('the create failed');
+      lossy.failNextWrite('connection lost');
+      const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
+      expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
+      expect(put.ok && put.record.etag).toEqual(present(await store.get(key)).etag);
+      expect(lossy.state.writesSent).toBe(2); // the create, and the put once
+    });
+
+    it('a write pinned to a version that DynamoDB never read (a reset kept-alive connection): read, still in its state, sent once more, ok', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `unread-${layout}`;
+      const created = await store.create(key, { n: 1 });
+      if (!created.ok) throw new Error('the create failed');
+      lossy.failNextWrite('reset unread');
+      const updated = await store.update(key, (current) => ({ n: current.n + 1 }), { etagIn: [created.record.etag] });
+      expect(updated.ok && updated.record).toMatchObject({ version: 2, value: { n: 2 } });
+      expect(lossy.state.writesSent).toBe(3); // the create, the attempt never read, the one sent after reading
+      expect(present(await store.get(key)).value).toEqual({ n: 2 });
+    });
+
+    it('a create, applied, its answer lost: read, found with its id, created', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `created-${layout}`;
+      lossy.failNextWrite('status 500');
+      const created = await store.create(key, { n: 1 });
+      expect(created.ok && created.record).toMatchObject({ version: 1, value: { n: 1 } });
+      expect(lossy.state.writesSent).toBe(1);
+    });
+
+    it('a create that DynamoDB never read is OUTCOME_UNKNOWN: a record not there may have been created and deleted', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `never-created-${layout}`;
+      lossy.failNextWrite('reset unread');
+      expect(await errorCodeOf(store.create(key, { n: 1 }))).toBe('OUTCOME_UNKNOWN');
+      expect(lossy.state.writesSent).toBe(1);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
     it('a delete applied, then answered by a 500, is OUTCOME_UNKNOWN, not "not found"', async () => {
       const lossy = lossyClient(server.endpoint);
       const store = storeOn(lossy.client, value);
@@ -180,44 +230,44 @@ describe('which failed attempts of a write are sent again', () => {
   const failure = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
   const status = (name: string, httpStatusCode: number) => failure(name, { $metadata: { httpStatusCode } });
   it.each([
-    ['a failed condition (400)', status('ConditionalCheckFailedException', 400), true],
-    ['throttling (400)', status('ProvisionedThroughputExceededException', 400), true],
-    ['a clock skew (403)', status('InvalidSignatureException', 403), true],
-    ['a refused connection', failure('TimeoutError', { code: 'ECONNREFUSED' }), true],
-    ['no such host', failure('Error', { code: 'ENOTFOUND' }), true],
+    ['a failed condition (400)', 'again', status('ConditionalCheckFailedException', 400)],
+    ['throttling (400)', 'again', status('ProvisionedThroughputExceededException', 400)],
+    ['a clock skew (403)', 'again', status('InvalidSignatureException', 403)],
+    ['a refused connection', 'again', failure('TimeoutError', { code: 'ECONNREFUSED' })],
+    ['no such host', 'again', failure('Error', { code: 'ENOTFOUND' })],
     [
-      'a connection that timed out before it was made',
+      'a connection timed out before it was made',
+      'again',
       failure('TimeoutError', { message: 'did not establish a connection' }),
-      true,
     ],
-    ['fetch failed, refused', new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }), true],
+    ['fetch failed, refused', 'again', new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })],
     [
       'an HTTP/2 stream refused',
+      'again',
       failure('Error', { code: 'ERR_HTTP2_STREAM_ERROR', message: 'NGHTTP2_REFUSED_STREAM' }),
-      true,
     ],
-    ['a 500', status('InternalServerError', 500), false],
-    ['a 503', status('ServiceUnavailable', 503), false],
-    ['a 502 of no known name', status('SomethingNew', 502), false],
-    ['a 200 that could not be read', status('SyntaxError', 200), false],
-    ['a reset connection', failure('Error', { code: 'ECONNRESET' }), false],
-    ['a request timeout', failure('TimeoutError', { code: 'ETIMEDOUT' }), false],
-    ['fetch failed, reset', new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }), false],
-    ['a browser’s failed fetch', new TypeError('Failed to fetch'), false],
-    ['an abort', failure('AbortError'), false],
-    ['a failure of no known kind', new Error('something else'), false],
-  ] as const)('%s: sent again %s', (_what, error, again) => {
-    expect(leftNothingWritten(error)).toBe(again);
+    ['a 500', 'not again', status('InternalServerError', 500)],
+    ['a 503', 'not again', status('ServiceUnavailable', 503)],
+    ['a 502 of no known name', 'not again', status('SomethingNew', 502)],
+    ['a 200 that could not be read', 'not again', status('SyntaxError', 200)],
+    ['a reset connection', 'not again', failure('Error', { code: 'ECONNRESET' })],
+    ['a request timeout', 'not again', failure('TimeoutError', { code: 'ETIMEDOUT' })],
+    ['fetch failed, reset', 'not again', new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } })],
+    ['a browser’s failed fetch', 'not again', new TypeError('Failed to fetch')],
+    ['an abort', 'not again', failure('AbortError')],
+    ['a failure of no known kind', 'not again', new Error('something else')],
+  ] as const)('%s: sent %s', (_what, again, error) => {
+    expect(leftNothingWritten(error)).toBe(again === 'again');
   });
 
   it.each([
-    ['a 500', status('InternalServerError', 500), 'write', 'OUTCOME_UNKNOWN'],
-    ['a 503', status('ServiceUnavailable', 503), 'write', 'OUTCOME_UNKNOWN'],
-    ['a 503', status('ServiceUnavailable', 503), 'read', 'THROTTLED'],
-    ['throttling', status('ProvisionedThroughputExceededException', 400), 'write', 'THROTTLED'],
-    ['a broken pipe', failure('Error', { code: 'EPIPE' }), 'write', 'OUTCOME_UNKNOWN'],
-    ['a refused connection', failure('Error', { code: 'ECONNREFUSED' }), 'write', 'TRANSPORT'],
-  ] as const)('%s on a %s is %s', (_what, error, kind, code) => {
+    ['a 500', 'write', 'OUTCOME_UNKNOWN', status('InternalServerError', 500)],
+    ['a 503', 'write', 'OUTCOME_UNKNOWN', status('ServiceUnavailable', 503)],
+    ['a 503', 'read', 'THROTTLED', status('ServiceUnavailable', 503)],
+    ['throttling', 'write', 'THROTTLED', status('ProvisionedThroughputExceededException', 400)],
+    ['a broken pipe', 'write', 'OUTCOME_UNKNOWN', failure('Error', { code: 'EPIPE' })],
+    ['a refused connection', 'write', 'TRANSPORT', failure('Error', { code: 'ECONNREFUSED' })],
+  ] as const)('%s on a %s is %s', (_what, kind, code, error) => {
     expect(toIfMatchError(error, kind).code).toBe(code);
   });
 
