@@ -105,13 +105,13 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
    * retry strategy or a proxy of the user's own still may.
    *
    * Such an attempt (`WriteNotResent`) is settled by a read where one can tell: the item
-   * carries this write's id (it was applied: success), or, for a write pinned to a version, the
-   * item is still in that state (it was not, or not yet: sent once more, which is then safe; the
-   * first attempt, were it still on its way, would fail its condition on the item the second
-   * left, carrying this write's id). Anything else is OUTCOME_UNKNOWN: a created record not
-   * there may have been created and deleted meanwhile, and one pinned that moved on may have
-   * moved through this write. So a write on a kept-alive connection the other end had closed
-   * is not lost to the caller when DynamoDB never read it.
+   * carries this write's id (it was applied: success), or, for a write pinned to a version
+   * past 0, the item is still in that state: then it is sent once more (`resendOnce`), and
+   * what that tells is settled too. Anything else is OUTCOME_UNKNOWN: a created record not there
+   * may have been created and deleted meanwhile, an item that moved on may have moved through
+   * this write, and version 0 is what another program's item without a version reads as, which
+   * such a program may write again after this write. So a pinned write on a kept-alive
+   * connection the other end had closed, which DynamoDB never read, is not lost to the caller.
    */
   const conditional = async (
     send: () => Promise<DriverRecord<T, K>>,
@@ -123,8 +123,9 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     } catch (error) {
       if (error instanceof WriteNotResent && settle !== undefined && writeId !== undefined) {
         const found = await settleByReading(settle.key, writeId, settle.pinned).catch(() => 'unknown' as const);
-        if (found === 'not applied') return conditional(send, writeId);
-        if (found !== 'unknown') return { ok: true, record: found };
+        if (found === 'not applied') {
+          if (settle.pinned !== undefined) return resendOnce(send, writeId, settle.pinned, error);
+        } else if (found !== 'unknown') return { ok: true, record: found };
       }
       const failed = failedItem(error);
       if (failed === undefined) throw error;
@@ -149,8 +150,45 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const found = items.fromItem(Item);
     if (found.writeId === writeId) return toRecord(Item);
     const unmoved =
-      pinned !== undefined && found.version === pinned.version && found.incarnation === pinned.incarnation;
+      pinned !== undefined &&
+      pinned.version > 0 &&
+      found.version === pinned.version &&
+      found.incarnation === pinned.incarnation;
     return unmoved ? 'not applied' : 'unknown';
+  };
+
+  /**
+   * The write sent once more, its first attempt unsettled: that attempt may still be on its
+   * way, and be applied before this one, or after another writer's. So only this tells:
+   * success; or a failed condition on an item carrying this write's id (the first attempt was
+   * applied); or one on another writer's item one version past the pinned one, of the same life
+   * (it wrote over the pinned state, so the first attempt can never be applied: a conflict).
+   * Anything else, an error included, leaves the first attempt's outcome unknown: `unsettled`.
+   */
+  const resendOnce = async (
+    send: () => Promise<DriverRecord<T, K>>,
+    writeId: string,
+    pinned: { incarnation: string | null; version: number },
+    unsettled: unknown,
+  ): Promise<DriverOutcome<T, K>> => {
+    let item: Item | undefined;
+    try {
+      return { ok: true, record: await send() };
+    } catch (error) {
+      item = failedItem(error)?.item;
+    }
+    if (item !== undefined) {
+      let found: ReturnType<typeof items.fromItem> | undefined;
+      try {
+        found = items.fromItem(item);
+      } catch {
+        found = undefined;
+      }
+      if (found?.writeId === writeId) return { ok: true, record: toRecord(item) };
+      if (found?.incarnation === pinned.incarnation && found.version === pinned.version + 1)
+        return { ok: false, current: toRecord(item) };
+    }
+    throw unsettled;
   };
 
   const read = async (key: K): Promise<DriverRecord<T, K> | undefined> => {

@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftNothingWritten, toIfMatchError, WriteNotResent } from '../src/errors.js';
 import { clientFor, createTable, type DynamoServer, javaAvailable, startDynamoLocal } from './dynamodb-local.js';
 
-type Answer = 'status 500' | 'connection lost' | 'fetch failed' | 'throttled' | 'never connected' | 'reset unread';
+type Answer =
+  | 'status 500'
+  | 'connection lost'
+  | 'fetch failed'
+  | 'throttled'
+  | 'never connected'
+  | 'reset unread'
+  | 'still on its way';
 type Handler = { handle(request: { headers: Record<string, string> }, options?: unknown): Promise<unknown> };
 
 /** A client whose next write is answered as `answer` says, after `meanwhile` ran. */
@@ -23,18 +30,37 @@ function lossyClient(endpoint: string, cacheMiddleware = false) {
   if (cacheMiddleware) (client.config as { cacheMiddleware?: boolean }).cacheMiddleware = true;
   const config = client.config as unknown as { requestHandler: Handler };
   const real = config.requestHandler;
-  const state = { writesSent: 0, next: undefined as { answer: Answer; meanwhile: () => Promise<void> } | undefined };
+  const state = {
+    writesSent: 0,
+    next: undefined as { answer: Answer; meanwhile: () => Promise<void> } | undefined,
+    /** What happens before the next write reaches DynamoDB. */
+    beforeNextWrite: undefined as (() => Promise<void>) | undefined,
+  };
   config.requestHandler = {
     async handle(request, options) {
       const target = request.headers['x-amz-target'] ?? '';
       if (!/\.(PutItem|UpdateItem|DeleteItem)$/.test(target)) return real.handle(request, options);
       state.writesSent++;
+      const before = state.beforeNextWrite;
+      state.beforeNextWrite = undefined;
+      await before?.();
       const planned = state.next;
       if (planned === undefined) return real.handle(request, options);
       state.next = undefined;
+      if (planned.answer === 'still on its way') {
+        // The connection breaks, the request not yet applied; DynamoDB applies it later, just
+        // before the next write arrives, and another writer gets in between the two.
+        state.beforeNextWrite = async () => {
+          await real.handle(request, options);
+          await planned.meanwhile();
+        };
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
       if (planned.answer === 'throttled') return answer(400, 'ProvisionedThroughputExceededException'); // nothing written
       if (planned.answer === 'reset unread') {
         // A kept-alive connection the other end had closed: the request never reached DynamoDB.
+        // Another writer may get in before the next write.
+        state.beforeNextWrite = planned.meanwhile;
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       }
       if (planned.answer === 'never connected') {
@@ -174,6 +200,48 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
       expect(updated.ok && updated.record).toMatchObject({ version: 2, value: { n: 2 } });
       expect(lossy.state.writesSent).toBe(3); // the create, the attempt never read, the one sent after reading
       expect(present(await store.get(key)).value).toEqual({ n: 2 });
+    });
+
+    it('a pinned write still on its way when read, applied before the one sent after, then written over: OUTCOME_UNKNOWN, applied once', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `on-its-way-${layout}`;
+      await other().create(key, { n: 0 });
+      lossy.failNextWrite('still on its way', async () => {
+        await other().update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+      });
+      const outcome = store.update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+      expect(await errorCodeOf(outcome)).toBe('OUTCOME_UNKNOWN');
+      expect(lossy.state.writesSent).toBe(2); // the attempt that broke, and the one sent after the read
+      // One increment each: this one's (the first attempt), the other's on top; none twice.
+      expect(present(await store.get(key)).value).toEqual({ n: 2 });
+    });
+
+    it('a pinned write never read, another writer in before the one sent after: a conflict, and update() applies once', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `written-over-${layout}`;
+      await other().create(key, { n: 0 });
+      lossy.failNextWrite('reset unread', async () => {
+        await other().update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+      });
+      const updated = await store.update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+      expect(updated.ok && updated.record).toMatchObject({ version: 3, value: { n: 2 } });
+      expect(lossy.state.writesSent).toBe(3); // the attempt never read, the one sent after it, update()'s next
+    });
+
+    it('a write pinned to version 0 (an item another program wrote) is not sent again after an unsettled attempt', async () => {
+      const lossy = lossyClient(server.endpoint);
+      const store = storeOn(lossy.client, value);
+      const key = `foreign-${layout}`;
+      const item =
+        value === undefined ? { pk: { S: key }, n: { N: '0' } } : { pk: { S: key }, value: { M: { n: { N: '0' } } } };
+      await lossy.client.send(new PutItemCommand({ TableName: 'resent', Item: item }));
+      const sentBefore = lossy.state.writesSent;
+      lossy.failNextWrite('reset unread');
+      const outcome = store.update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
+      expect(await errorCodeOf(outcome)).toBe('OUTCOME_UNKNOWN');
+      expect(lossy.state.writesSent - sentBefore).toBe(1);
     });
 
     it('a create, applied, its answer lost: read, found with its id, created', async () => {
