@@ -89,7 +89,7 @@ export function toIfMatchError(error: unknown, kind: 'read' | 'write'): IfMatchE
         ? 'DynamoDB failed while writing, and may have applied the write'
         : lost
           ? 'the connection was lost before DynamoDB answered, and the write may have been applied'
-          : 'the write may have been applied, its answer unread',
+          : 'the write may have been applied: no answer said whether',
     );
   }
   if (THROTTLING.has(name)) return wrap('THROTTLED', 'DynamoDB asked to slow down');
