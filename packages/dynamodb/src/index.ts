@@ -37,7 +37,7 @@ import {
 import { toIfMatchError, WriteNotResent } from './errors.js';
 import { ExpressionBuilder, namesCache } from './expressions.js';
 import { type DynamoTable, itemCodec, type SystemAttributes, storeAttributes } from './items.js';
-import { SEND_OPTIONS, sentOnce } from './resend.js';
+import { sendOnce } from './resend.js';
 
 export { backfillDynamo, type DynamoBackfillOptions } from './backfill.js';
 export type { DynamoKeyPart, DynamoTable, SystemAttributes } from './items.js';
@@ -58,6 +58,15 @@ export interface DynamoStoreOptions extends StoreOptions {
 }
 
 type Item = Record<string, AttributeValue>;
+/** The version and incarnation a write is pinned to. */
+type Pin = NonNullable<ReturnType<typeof pinnedVersion>>;
+/** One of the store's own writes, by its id: what settles an attempt that may have been applied. */
+interface OwnWrite<K> {
+  readonly writeId: string;
+  readonly key: K;
+  /** Absent for a write that pins no version (a create, the map layout's unpinned writes). */
+  readonly pinned: Pin | undefined;
+}
 
 /**
  * The stored modification time is before the write's (or at it, when the clock need not
@@ -100,61 +109,64 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
 
   /**
    * Sends a conditional write. A failed condition is an outcome, unless the item it returns
-   * carries this write's id: a request sent again after its first attempt had succeeded. The
-   * SDK does not send one again after an attempt that may have been applied (`sentOnce`); a
-   * retry strategy or a proxy of the user's own still may.
+   * carries this write's id (`own`, for the store's writes that set one): a request sent again
+   * after its first attempt had succeeded. The SDK does not send one again after an attempt
+   * that may have been applied (`sendOnce`); a retry strategy or a proxy of the user's own
+   * still may.
    *
-   * Such an attempt (`WriteNotResent`) is settled by a read where one can tell: the item
-   * carries this write's id (it was applied: success), or, for a write pinned to a version
-   * past 0, the item is still in that state: then it is sent once more (`resendOnce`), and
-   * what that tells is settled too. Anything else is OUTCOME_UNKNOWN: a created record not there
-   * may have been created and deleted meanwhile, an item that moved on may have moved through
-   * this write, and version 0 is what another program's item without a version reads as, which
-   * such a program may write again after this write. So a pinned write on a kept-alive
-   * connection the other end had closed, which DynamoDB never read, is not lost to the caller.
+   * Such an attempt (`WriteNotResent`) is settled by a read where one can tell (`settle`).
    */
   const conditional = async (
     send: () => Promise<DriverRecord<T, K>>,
-    writeId: string | undefined,
-    settle?: { readonly key: K; readonly pinned: { incarnation: string | null; version: number } | undefined },
+    own?: OwnWrite<K>,
   ): Promise<DriverOutcome<T, K>> => {
     try {
       return { ok: true, record: await send() };
     } catch (error) {
-      if (error instanceof WriteNotResent && settle !== undefined && writeId !== undefined) {
-        const found = await settleByReading(settle.key, writeId, settle.pinned).catch(() => 'unknown' as const);
-        if (found === 'not applied') {
-          if (settle.pinned !== undefined) return resendOnce(send, writeId, settle.pinned, error);
-        } else if (found !== 'unknown') return { ok: true, record: found };
-      }
+      if (error instanceof WriteNotResent && own !== undefined) return settle(send, own, error);
       const failed = failedItem(error);
       if (failed === undefined) throw error;
       if (failed.item === undefined) return { ok: false, current: undefined };
       const current = toRecord(failed.item);
-      if (writeId !== undefined && items.fromItem(failed.item).writeId === writeId)
+      if (own !== undefined && items.fromItem(failed.item).writeId === own.writeId)
         return { ok: true, record: current };
       return { ok: false, current };
     }
   };
 
-  /** What a read tells of a write whose attempt may have been applied (see `conditional`). */
-  const settleByReading = async (
-    key: K,
-    writeId: string,
-    pinned: { incarnation: string | null; version: number } | undefined,
-  ): Promise<DriverRecord<T, K> | 'not applied' | 'unknown'> => {
-    const { Item } = await client.send(
-      new GetItemCommand({ TableName: table.name, Key: items.keyOf(key), ConsistentRead: true }),
-    );
-    if (Item === undefined) return 'unknown';
-    const found = items.fromItem(Item);
-    if (found.writeId === writeId) return toRecord(Item);
-    const unmoved =
+  /**
+   * A write whose attempt may have been applied (`unsettled`), settled by a read: the item
+   * carries this write's id (it was applied: success), or, for a write pinned to a version past
+   * 0, the item is still in that state: then it is sent once more (`resendOnce`). Anything else
+   * is `unsettled`, OUTCOME_UNKNOWN: a created record not there may have been created and
+   * deleted meanwhile, an item that moved on may have moved through this write, and version 0
+   * is what another program's item without a version reads as, which such a program may write
+   * again after this write. So a pinned write on a kept-alive connection the other end had
+   * closed, which DynamoDB never read, is not lost to the caller.
+   */
+  const settle = async (
+    send: () => Promise<DriverRecord<T, K>>,
+    own: OwnWrite<K>,
+    unsettled: WriteNotResent,
+  ): Promise<DriverOutcome<T, K>> => {
+    let item: Item | undefined;
+    let found: ReturnType<typeof items.fromItem> | undefined;
+    try {
+      item = await readItem(own.key);
+      found = item === undefined ? undefined : items.fromItem(item);
+    } catch {
+      throw unsettled; // the write's outcome is still unknown
+    }
+    if (item !== undefined && found?.writeId === own.writeId) return { ok: true, record: toRecord(item) };
+    const { pinned } = own;
+    if (
       pinned !== undefined &&
       pinned.version > 0 &&
-      found.version === pinned.version &&
-      found.incarnation === pinned.incarnation;
-    return unmoved ? 'not applied' : 'unknown';
+      found?.version === pinned.version &&
+      found.incarnation === pinned.incarnation
+    )
+      return resendOnce(send, own.writeId, pinned, unsettled);
+    throw unsettled;
   };
 
   /**
@@ -168,8 +180,8 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
   const resendOnce = async (
     send: () => Promise<DriverRecord<T, K>>,
     writeId: string,
-    pinned: { incarnation: string | null; version: number },
-    unsettled: unknown,
+    pinned: Pin,
+    unsettled: WriteNotResent,
   ): Promise<DriverOutcome<T, K>> => {
     let item: Item | undefined;
     try {
@@ -191,11 +203,14 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     throw unsettled;
   };
 
+  /** The item as stored, read consistently. */
+  const readItem = async (key: K): Promise<Item | undefined> =>
+    (await client.send(new GetItemCommand({ TableName: table.name, Key: items.keyOf(key), ConsistentRead: true })))
+      .Item;
+
   const read = async (key: K): Promise<DriverRecord<T, K> | undefined> => {
-    const result = await client.send(
-      new GetItemCommand({ TableName: table.name, Key: items.keyOf(key), ConsistentRead: true }),
-    );
-    return result.Item === undefined ? undefined : toRecord(result.Item);
+    const item = await readItem(key);
+    return item === undefined ? undefined : toRecord(item);
   };
 
   /** Top-level layout: the whole item, with PutItem. */
@@ -225,18 +240,16 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     ].join(' AND ');
     return conditional(
       async () => {
-        await client.send(
-          sentOnce(
-            new PutItemCommand({
-              TableName: table.name,
-              Item: marshall(item, { removeUndefinedValues: true }),
-              ConditionExpression,
-              ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-              ExpressionAttributeValues: expression.attributeValues(),
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-          SEND_OPTIONS,
+        await sendOnce(
+          client,
+          new PutItemCommand({
+            TableName: table.name,
+            Item: marshall(item, { removeUndefinedValues: true }),
+            ConditionExpression,
+            ExpressionAttributeNames: namesUsedBy(ConditionExpression),
+            ExpressionAttributeValues: expression.attributeValues(),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
         );
         // The item as sent is the record: its value is the prepared one, which reads back as
         // is; its key the key attributes alone, as a read gives them.
@@ -249,8 +262,7 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
           hash: write.hash,
         };
       },
-      writeId,
-      { key, pinned },
+      { writeId, key, pinned },
     );
   };
 
@@ -298,25 +310,22 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const ConditionExpression = parts.join(' AND ');
     return conditional(
       async () => {
-        const result = await client.send(
-          sentOnce(
-            new UpdateItemCommand({
-              TableName: table.name,
-              Key: items.keyOf(key),
-              UpdateExpression,
-              ConditionExpression,
-              ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
-              ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
-              ReturnValues: 'ALL_NEW',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-          SEND_OPTIONS,
+        const result = await sendOnce(
+          client,
+          new UpdateItemCommand({
+            TableName: table.name,
+            Key: items.keyOf(key),
+            UpdateExpression,
+            ConditionExpression,
+            ExpressionAttributeNames: namesUsedBy(UpdateExpression, ConditionExpression),
+            ExpressionAttributeValues: expression.attributeValues({ removeUndefinedValues: true }),
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
         );
         return toRecord(result.Attributes ?? {});
       },
-      writeId,
-      { key, pinned },
+      { writeId, key, pinned },
     );
   };
 
@@ -327,22 +336,20 @@ export function createDynamoStore<T = Record<string, unknown>, K = string>(optio
     const ConditionExpression = expression.condition({ ...condition, exists: true }).join(' AND ');
     const values = expression.attributeValues();
     return conditional(async () => {
-      const result = await client.send(
-        sentOnce(
-          new DeleteItemCommand({
-            TableName: table.name,
-            Key: items.keyOf(key),
-            ConditionExpression,
-            ExpressionAttributeNames: namesUsedBy(ConditionExpression),
-            ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
-            ReturnValues: 'ALL_OLD',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-        SEND_OPTIONS,
+      const result = await sendOnce(
+        client,
+        new DeleteItemCommand({
+          TableName: table.name,
+          Key: items.keyOf(key),
+          ConditionExpression,
+          ExpressionAttributeNames: namesUsedBy(ConditionExpression),
+          ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return toRecord(result.Attributes ?? {});
-    }, undefined);
+    });
   };
 
   const guard = errorGuard(toIfMatchError);

@@ -11,6 +11,15 @@
  * throttling and other 4xx, a connection never made) is still retried by the SDK: a failure of
  * a kind not known here is not sent again blindly.
  */
+import type {
+  DeleteItemCommand,
+  DeleteItemCommandOutput,
+  DynamoDBClient,
+  PutItemCommand,
+  PutItemCommandOutput,
+  UpdateItemCommand,
+  UpdateItemCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { leftNothingWritten, WriteNotResent } from './errors.js';
 
 type Next = (args: unknown) => Promise<unknown>;
@@ -33,12 +42,16 @@ const PLACE = { step: 'finalizeRequest', name: 'ifmatchNoBlindResend' } as const
  * Options for `client.send`: given, they keep a client with `cacheMiddleware: true` from
  * reusing a handler resolved for another command, without this command's middleware.
  */
-export const SEND_OPTIONS = {};
+const SEND_OPTIONS = {};
 
-/** The command, which the SDK will not send again after an attempt that may have been applied. */
-export function sentOnce<C extends { middlewareStack: { add(middleware: never, options: never): void } }>(
-  command: C,
-): C {
-  command.middlewareStack.add(noBlindResend as never, PLACE as never);
-  return command;
+/** Sends a write of the store's, which the SDK will not send again after an attempt that may have been applied. */
+export function sendOnce(client: DynamoDBClient, command: PutItemCommand): Promise<PutItemCommandOutput>;
+export function sendOnce(client: DynamoDBClient, command: UpdateItemCommand): Promise<UpdateItemCommandOutput>;
+export function sendOnce(client: DynamoDBClient, command: DeleteItemCommand): Promise<DeleteItemCommandOutput>;
+export function sendOnce(
+  client: DynamoDBClient,
+  command: PutItemCommand | UpdateItemCommand | DeleteItemCommand,
+): Promise<unknown> {
+  (command as PutItemCommand).middlewareStack.add(noBlindResend as never, PLACE as never);
+  return client.send(command as PutItemCommand, SEND_OPTIONS);
 }

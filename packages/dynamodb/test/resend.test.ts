@@ -120,6 +120,11 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
 
   describe.each(layouts)('%s', (layout, value) => {
     const other = () => storeOn(clientFor(server.endpoint, { maxAttempts: 1 }), value);
+    /** A store on a client whose next write can be made to fail, and a key of the test's own. */
+    const lossyStore = (name: string, cacheMiddleware = false) => {
+      const lossy = lossyClient(server.endpoint, cacheMiddleware);
+      return { lossy, store: storeOn(lossy.client, value), key: `${name}-${layout}` };
+    };
 
     it.each([
       ['status 500', false],
@@ -129,9 +134,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     ] as const)(
       'update(): a first attempt applied, then answered by a %s (cacheMiddleware %s), is OUTCOME_UNKNOWN, applied once',
       async (answer, cache) => {
-        const lossy = lossyClient(server.endpoint, cache);
-        const store = storeOn(lossy.client, value);
-        const key = `update-${layout}-${answer}-${cache}`;
+        const { lossy, store, key } = lossyStore(`update-${answer}-${cache}`, cache);
         // The user's own writes first, sent as users send them: a client that caches its handlers
         // keeps the one it resolved for each kind of command, here without the store's middleware.
         await lossy.client.send(new PutItemCommand({ TableName: 'resent', Item: { pk: { S: `${key}-user` } } }));
@@ -157,9 +160,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     );
 
     it('a create answered by a lost connection is not sent again: the record deleted meanwhile stays deleted, its tags dead', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `create-${layout}`;
+      const { lossy, store, key } = lossyStore('create');
       let tagBeforeDelete: EntityTag | undefined;
       lossy.failNextWrite('connection lost', async () => {
         const read = present(await other().get(key));
@@ -177,35 +178,27 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a write pinned to a version, applied, its answer lost, nobody in between: read, found with its id, ok', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `applied-${layout}`;
-      const created = await store.create(key, { n: 1 });
-      if (!created.ok) throw new Error('the create failed');
+      const { lossy, store, key } = lossyStore('applied');
+      const tag = await createdTag(store, key);
       lossy.failNextWrite('connection lost');
-      const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
+      const put = await store.put(key, { n: 2 }, { etagIn: [tag] });
       expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
       expect(put.ok && put.record.etag).toEqual(present(await store.get(key)).etag);
       expect(lossy.state.writesSent).toBe(2); // the create, and the put once
     });
 
     it('a write pinned to a version that DynamoDB never read (a reset kept-alive connection): read, still in its state, sent once more, ok', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `unread-${layout}`;
-      const created = await store.create(key, { n: 1 });
-      if (!created.ok) throw new Error('the create failed');
+      const { lossy, store, key } = lossyStore('unread');
+      const tag = await createdTag(store, key);
       lossy.failNextWrite('reset unread');
-      const updated = await store.update(key, (current) => ({ n: current.n + 1 }), { etagIn: [created.record.etag] });
+      const updated = await store.update(key, (current) => ({ n: current.n + 1 }), { etagIn: [tag] });
       expect(updated.ok && updated.record).toMatchObject({ version: 2, value: { n: 2 } });
       expect(lossy.state.writesSent).toBe(3); // the create, the attempt never read, the one sent after reading
       expect(present(await store.get(key)).value).toEqual({ n: 2 });
     });
 
     it('a pinned write still on its way when read, applied before the one sent after, then written over: OUTCOME_UNKNOWN, applied once', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `on-its-way-${layout}`;
+      const { lossy, store, key } = lossyStore('on-its-way');
       await other().create(key, { n: 0 });
       lossy.failNextWrite('still on its way', async () => {
         await other().update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
@@ -218,9 +211,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a pinned write never read, another writer in before the one sent after: a conflict, and update() applies once', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `written-over-${layout}`;
+      const { lossy, store, key } = lossyStore('written-over');
       await other().create(key, { n: 0 });
       lossy.failNextWrite('reset unread', async () => {
         await other().update(key, (current) => ({ n: current.n + 1 }), UNCONDITIONAL);
@@ -231,9 +222,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a write pinned to version 0 (an item another program wrote) is not sent again after an unsettled attempt', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `foreign-${layout}`;
+      const { lossy, store, key } = lossyStore('foreign');
       const item =
         value === undefined ? { pk: { S: key }, n: { N: '0' } } : { pk: { S: key }, value: { M: { n: { N: '0' } } } };
       await lossy.client.send(new PutItemCommand({ TableName: 'resent', Item: item }));
@@ -245,9 +234,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a create, applied, its answer lost: read, found with its id, created', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `created-${layout}`;
+      const { lossy, store, key } = lossyStore('created');
       lossy.failNextWrite('status 500');
       const created = await store.create(key, { n: 1 });
       expect(created.ok && created.record).toMatchObject({ version: 1, value: { n: 1 } });
@@ -255,9 +242,7 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a create that DynamoDB never read is OUTCOME_UNKNOWN: a record not there may have been created and deleted', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `never-created-${layout}`;
+      const { lossy, store, key } = lossyStore('never-created');
       lossy.failNextWrite('reset unread');
       expect(await errorCodeOf(store.create(key, { n: 1 }))).toBe('OUTCOME_UNKNOWN');
       expect(lossy.state.writesSent).toBe(1);
@@ -265,13 +250,10 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     });
 
     it('a delete applied, then answered by a 500, is OUTCOME_UNKNOWN, not "not found"', async () => {
-      const lossy = lossyClient(server.endpoint);
-      const store = storeOn(lossy.client, value);
-      const key = `delete-${layout}`;
-      const created = await store.create(key, { n: 1 });
-      if (!created.ok) throw new Error('the create failed');
+      const { lossy, store, key } = lossyStore('delete');
+      const tag = await createdTag(store, key);
       lossy.failNextWrite('status 500');
-      const outcome = store.delete(key, { etagIn: [created.record.etag] });
+      const outcome = store.delete(key, { etagIn: [tag] });
       expect(await errorCodeOf(outcome)).toBe('OUTCOME_UNKNOWN');
       expect(lossy.state.writesSent).toBe(2); // the create, and the delete once
       expect(await store.get(key)).toBeUndefined();
@@ -280,13 +262,10 @@ describe.runIf(javaAvailable())('@ifmatch/dynamodb: a write that may have been a
     it.each(['throttled', 'never connected'] as const)(
       'an attempt %s, which wrote nothing, is still sent again by the SDK and succeeds',
       async (failed) => {
-        const lossy = lossyClient(server.endpoint);
-        const store = storeOn(lossy.client, value);
-        const key = `${failed}-${layout}`;
-        const created = await store.create(key, { n: 1 });
-        if (!created.ok) throw new Error('the create failed');
+        const { lossy, store, key } = lossyStore(failed);
+        const tag = await createdTag(store, key);
         lossy.failNextWrite(failed);
-        const put = await store.put(key, { n: 2 }, { etagIn: [created.record.etag] });
+        const put = await store.put(key, { n: 2 }, { etagIn: [tag] });
         expect(put.ok && put.record).toMatchObject({ version: 2, value: { n: 2 } });
         expect(lossy.state.writesSent).toBe(3); // the create, the failed attempt and the one sent again
       },
@@ -347,6 +326,13 @@ describe('which failed attempts of a write are sent again', () => {
     expect(toIfMatchError(stopped, 'write')).toMatchObject({ code: 'OUTCOME_UNKNOWN', cause: unread });
   });
 });
+
+/** Creates `{ n: 1 }` under `key`; its tag. */
+async function createdTag(store: Store<{ n: number }, string>, key: string): Promise<EntityTag> {
+  const created = await store.create(key, { n: 1 });
+  if (!created.ok) throw new Error('the create failed');
+  return created.record.etag;
+}
 
 function never(): never {
   throw new Error('unreachable');
