@@ -2,7 +2,7 @@
  * A write whose attempt DynamoDB applied, but whose answer the client never read: a 500, or a
  * connection lost once the request was sent. The AWS SDK would send it again; here the request
  * handler of a real client on DynamoDB Local applies the first attempt, lets another writer in,
- * then answers so. Without `sentOnce` the second attempt meets the other writer's item and reads
+ * then answers so. Without `sendOnce` the second attempt meets the other writer's item and reads
  * as a conflict (an update applied twice), or recreates a record deleted meanwhile.
  */
 import { Readable } from 'node:stream';
